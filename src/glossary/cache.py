@@ -1,0 +1,67 @@
+"""A small JSON cache in the user's cache directory.
+
+Only JSON is ever read back (never pickle), so a cache file planted by someone
+else can at worst give wrong results, not run code; a file that does not parse
+is ignored and rebuilt. Writes are atomic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+
+
+def cache_dir() -> Path:
+    """``$GLOSSARY_CACHE_DIR``, or the platform's user cache directory for glossary."""
+    override = os.environ.get("GLOSSARY_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("glossary", appauthor=False))
+
+
+def file_stamp(paths: list[Path]) -> list[list[Any]]:
+    """What identifies the state of a set of files: path, size and modification time."""
+    stamp = []
+    for path in paths:
+        st = path.stat()
+        stamp.append([str(path), st.st_size, st.st_mtime_ns])
+    return stamp
+
+
+def cached(name: str, key: Any, build: Callable[[], Any]) -> Any:
+    """Return the JSON value cached under ``name`` for ``key``, building it on a miss."""
+    from glossary import __version__
+
+    full_key = [FORMAT_VERSION, __version__, key]
+    digest = hashlib.sha256(json.dumps(full_key, ensure_ascii=False).encode()).hexdigest()[:20]
+    directory = cache_dir()
+    path = directory / f"{name}-{digest}.json"
+    try:
+        with open(path, "rb") as fh:
+            stored = json.loads(fh.read())
+        if stored.get("key") == full_key:
+            return stored["value"]
+    except (OSError, ValueError, AttributeError, KeyError):
+        pass
+    value = build()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"key": full_key, "value": value}, fh, ensure_ascii=False,
+                      separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only cache is not an error
+        log.debug("cache not written: %s", exc)
+    return value

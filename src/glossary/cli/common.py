@@ -1,0 +1,122 @@
+"""What every command shares: the app, its error handling, options and output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+
+import typer
+from typer.core import TyperGroup
+
+from glossary import __version__
+from glossary.errors import GlossaryError
+from glossary.render import Format, default_format
+
+EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
+
+
+class GlossaryGroup(TyperGroup):
+    """Turns a user's mistake into one line on stderr and exit status 2."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GlossaryError as exc:
+            typer.echo(f"glossary: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+        except BrokenPipeError:
+            # The reader went away (| head): not an error, and no traceback.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(EXIT_FOUND)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"glossary {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    cls=GlossaryGroup,
+    name="glossary",
+    help="Chinese / pinyin / French / English terminology of the State Council directive "
+         "on application scenarios (国办发〔2025〕37号).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Chinese / pinyin / French / English terminology of the directive on application scenarios."""
+
+
+def main() -> None:
+    app()
+
+
+# --------------------------------------------------------------------------- options
+
+TermsOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--terms", "-t", metavar="PATH",
+                 help="A directory or YAML file of your own terms, stacked on the shipped ones "
+                      "(repeatable; also $GLOSSARY_PATH, a list separated by ':').",
+                 show_default=False),
+]
+NoBuiltinOption = Annotated[
+    bool, typer.Option("--no-builtin", help="Leave out the shipped term files.")]
+FormatOption = Annotated[
+    Optional[Format],
+    typer.Option("--format", "-f", case_sensitive=False,
+                 help="Output format [default: table on a terminal, tsv in a pipe].",
+                 show_default=False),
+]
+
+
+def user_paths(terms: list[Path] | None) -> list[Path]:
+    """$GLOSSARY_PATH first, then --terms: the last given wins on the same id."""
+    from glossary.store import ENV_PATH, paths_from_env
+
+    return [*paths_from_env(os.environ.get(ENV_PATH)), *(terms or [])]
+
+
+def load(terms: list[Path] | None, no_builtin: bool = False):
+    from glossary.store import load_glossary
+
+    return load_glossary(user_paths(terms), builtin=not no_builtin)
+
+
+# --------------------------------------------------------------------------- output
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def resolve_format(fmt: Format | None) -> Format:
+    return fmt or default_format(stdout_is_terminal())
+
+
+def console(stderr: bool = False):
+    """A Rich console for results (stdout) or diagnostics (stderr). Rich honours NO_COLOR."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, emoji=False)
+
+
+def out():
+    return sys.stdout
+
+
+def warn(message: str) -> None:
+    """A diagnostic line on stderr."""
+    typer.echo(f"glossary: {message}", err=True)

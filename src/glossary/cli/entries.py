@@ -1,0 +1,156 @@
+"""``show``, ``list`` and ``domains``: reading the term base."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Annotated, Optional
+
+import typer
+
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
+                                 TermsOption, app, console, load, out, resolve_format)
+from glossary.model import Entry, Status
+from glossary.render import Format, print_entry, write_records
+
+LIST_COLUMNS = ("id", "zh", "pinyin", "fr", "en", "domain")
+SHOW_LABELS = (
+    ("zh", "zh"), ("zh_hant", "zh-Hant"), ("zh_variants", "zh variants"), ("pinyin", "pinyin"),
+    ("fr", "fr"), ("fr_variants", "fr variants"), ("en", "en"), ("en_variants", "en variants"),
+    ("en_provenance", "en from"), ("domain", "domain"), ("category", "category"),
+    ("source", "source"), ("provenance", "provenance"), ("note", "note"),
+    ("see_also", "see also"), ("origin", "file"), ("overrides", "overrides"),
+)
+SHOW_COLUMNS = ("id", "zh", "zh_hant", "pinyin", "fr", "en", "domain", "category", "source",
+                "provenance", "note", "origin", "overrides")
+PROVENANCE_TEXT = {
+    "source": "source: Chinese and French both given by the directive's translation",
+    "source-fr": "source-fr: French from the directive's translation; Chinese supplied by the editors",
+    "editor": "editor: added by the glossary's editors, not in the source",
+}
+
+
+def entry_record(entry: Entry) -> dict:
+    """An entry as JSON: the term file's fields, plus where it was read."""
+    record = entry.to_dict()
+    record["origin"] = str(entry.origin) if entry.origin else None
+    record["overrides"] = str(entry.overrides) if entry.overrides else None
+    return record
+
+
+@app.command()
+def show(
+    term: Annotated[str, typer.Argument(help="An id, a Chinese form (simplified or traditional), "
+                                             "or an exact French or English rendering.")],
+    fmt: FormatOption = None,
+    terms: TermsOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """Show one entry, whole: every language, variants, domain, source, notes."""
+    glossary = load(terms, no_builtin)
+    found = glossary.find(term)
+    if not found:
+        from glossary.cli.common import warn
+
+        warn(f"no entry is exactly {term!r}; try: glossary lookup {term!r}"
+             if "'" not in term else f"no entry is exactly {term!r}; try glossary lookup")
+        raise typer.Exit(EXIT_NOT_FOUND)
+    fmt = resolve_format(fmt)
+    records = [entry_record(e) for e in found]
+    if fmt is Format.TABLE:
+        con = console()
+        for record in records:
+            shown = dict(record)
+            shown["provenance"] = PROVENANCE_TEXT.get(record["provenance"], record["provenance"])
+            if record["overrides"]:
+                shown["overrides"] = f"the entry at {record['overrides']} (your file takes precedence)"
+            print_entry(con, shown, SHOW_LABELS)
+    else:
+        write_records(records, fmt, out(), SHOW_COLUMNS)
+    raise typer.Exit(EXIT_FOUND)
+
+
+def _has_status(entry: Entry, status: Status) -> bool:
+    variants = (*entry.zh_variants, *entry.fr_variants, *entry.en_variants)
+    if status is Status.PREFERRED:
+        return True  # every entry has its reference rendering
+    return any(v.status is status for v in variants)
+
+
+def _domains_report(glossary) -> list[dict]:
+    from glossary.taxonomy import CATEGORIES, DOMAINS, GENERAL
+
+    by_domain = Counter(e.domain for e in glossary)
+    by_category = Counter(e.category for e in glossary)
+    rows = [{"kind": "category", "slug": GENERAL, "number": "", "zh": "", "fr": "(general vocabulary)",
+             "category": GENERAL, "entries": by_category[GENERAL]}]
+    for category in CATEGORIES:
+        rows.append({"kind": "category", "slug": category.slug, "number": category.number,
+                     "zh": category.zh, "fr": category.fr, "category": category.slug,
+                     "entries": by_category[category.slug]})
+        for domain in DOMAINS:
+            if domain.category == category.slug:
+                rows.append({"kind": "domain", "slug": domain.slug, "number": "", "zh": domain.zh,
+                             "fr": domain.fr, "category": domain.category,
+                             "entries": by_domain[domain.slug]})
+    return rows
+
+
+def _print_domains(glossary, fmt: Format | None) -> None:
+    fmt = resolve_format(fmt)
+    rows = _domains_report(glossary)
+    if fmt is Format.TABLE:
+        for row in rows:
+            if row["kind"] == "category":
+                row["slug"] = f"{row['number']} {row['slug']}".strip()
+            else:
+                row["slug"] = f"  {row['slug']}"
+        write_records(rows, fmt, out(), ("slug", "zh", "fr", "entries"), console=console(),
+                      title="Categories and domains")
+    else:
+        write_records(rows, fmt, out(), ("kind", "slug", "category", "zh", "fr", "entries"))
+
+
+@app.command(name="list")
+def list_(
+    domain: Annotated[Optional[list[str]], typer.Option("--domain", "-d", help="Only this domain (repeatable).")] = None,
+    category: Annotated[Optional[list[str]], typer.Option("--category", "-c", help="Only this category (repeatable).")] = None,
+    status: Annotated[Optional[Status], typer.Option("--status", help="Only entries with a variant of this status.", case_sensitive=False)] = None,
+    provenance: Annotated[Optional[str], typer.Option("--provenance", help="Only source, source-fr or editor entries.")] = None,
+    domains: Annotated[bool, typer.Option("--domains", help="List the categories and domains with their entry counts.")] = False,
+    fmt: FormatOption = None,
+    terms: TermsOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """List entries, filtered by domain, category, variant status or provenance."""
+    from glossary.errors import UsageError
+    from glossary.taxonomy import CATEGORY_SLUGS, DOMAIN_SLUGS
+
+    glossary = load(terms, no_builtin)
+    if domains:
+        _print_domains(glossary, fmt)
+        raise typer.Exit(EXIT_FOUND)
+    for given, known, what in ((domain, DOMAIN_SLUGS, "domain"), (category, CATEGORY_SLUGS, "category"),
+                               ([provenance] if provenance else None, ("source", "source-fr", "editor"), "provenance")):
+        for value in given or ():
+            if value not in known:
+                raise UsageError(f"unknown {what} {value!r}; known: {', '.join(known)}")
+    selected = [e for e in glossary
+                if (not domain or e.domain in domain)
+                and (not category or e.category in category)
+                and (status is None or _has_status(e, status))
+                and (provenance is None or e.provenance.value == provenance)]
+    fmt = resolve_format(fmt)
+    records = [entry_record(e) for e in selected]
+    write_records(records, fmt, out(), LIST_COLUMNS, console=console() if fmt is Format.TABLE else None,
+                  title=f"{len(records)} entries")
+    raise typer.Exit(EXIT_FOUND if records else EXIT_NOT_FOUND)
+
+
+@app.command(name="domains")
+def domains_(
+    fmt: FormatOption = None,
+    terms: TermsOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """List the directive's 5 categories and 22 domains with their entry counts."""
+    _print_domains(load(terms, no_builtin), fmt)

@@ -1,0 +1,56 @@
+"""``validate``: lint term files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
+                                 TermsOption, app, console, out, resolve_format, user_paths)
+from glossary.render import Format, write_records
+
+
+@app.command()
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="Term files or directories to check as one set [default: the shipped files and yours].",
+        show_default=False)] = None,
+    fmt: FormatOption = None,
+    terms: TermsOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """Check term files: schema, duplicate ids and zh, pinyin against the characters,
+    traditional forms against OpenCC. Exit 0 clean, 1 problems found, 2 unreadable."""
+    from glossary.lint import lint_entries, lint_files
+    from glossary.store import builtin_terms_dir, term_files
+
+    if paths:
+        files = [f for p in paths for f in term_files(p)]
+        _, problems = lint_files(files)
+    else:
+        # Each layer is checked on its own (an id may override a shipped one),
+        # then the merged glossary for duplicate zh and dangling references.
+        layers = ([] if no_builtin else [builtin_terms_dir()]) + user_paths(terms)
+        problems = []
+        merged = {}
+        for layer in layers:
+            entries, layer_problems = lint_files(term_files(layer), deep=False)
+            problems.extend(layer_problems)
+            merged.update((e.id, e) for e in entries)
+        problems.extend(lint_entries(list(merged.values())))
+        files = [f for layer in layers for f in term_files(layer)]
+    problems.sort(key=lambda p: (p.path or "", p.line or 0, p.col or 0))
+    fmt = resolve_format(fmt)
+    if fmt is Format.TABLE or fmt is Format.PLAIN:
+        con = console(stderr=False)
+        for problem in problems:
+            typer.echo(str(problem))
+        summary = f"{len(files)} files checked, {len(problems)} problems"
+        if fmt is Format.TABLE:
+            con.print(summary, style="red" if problems else "green", markup=False)
+    else:
+        write_records([p.to_dict() for p in problems], fmt, out(),
+                      ("path", "line", "col", "id", "check", "message", "suggestion"))
+    raise typer.Exit(EXIT_NOT_FOUND if problems else EXIT_FOUND)
