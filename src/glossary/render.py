@@ -28,6 +28,15 @@ def default_format(is_terminal: bool) -> Format:
     return Format.TABLE if is_terminal else Format.TSV
 
 
+# C0 and C1 control characters (ESC among them) are shown as escapes, never sent raw.
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), *range(0x7f, 0xa0))}
+
+
+def visible(text: str) -> str:
+    """Text with its control characters written as ``\\x1b`` etc., safe for a terminal."""
+    return text.translate(_CONTROLS)
+
+
 def cell(value: Any) -> str:
     """A value as one line of text for a table or delimited cell."""
     if value is None:
@@ -44,7 +53,7 @@ def cell(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
         return f"{value:.3g}"
-    return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return visible(str(value).replace("\t", " ").replace("\r", " ").replace("\n", " "))
 
 
 Writer = Callable[[Iterable[dict[str, Any]], IO[str], Sequence[str]], None]
@@ -129,7 +138,7 @@ def print_entry(console: Any, record: dict[str, Any], labels: Sequence[tuple[str
     from rich.text import Text
 
     grid = Table(show_header=False, box=None, padding=(0, 2, 0, 0), title_justify="left",
-                 title=Text(f"{record.get('zh', '')}  {record.get('id', '')}", style="bold"))
+                 title=Text(visible(f"{record.get('zh', '')}  {record.get('id', '')}"), style="bold"))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     for key, label in labels:
@@ -142,14 +151,14 @@ def print_entry(console: Any, record: dict[str, Any], labels: Sequence[tuple[str
                 if i:
                     text.append("\n")
                 if isinstance(item, dict):
-                    text.append(str(item["text"]), style=COLUMN_STYLES.get(key[:2]))
+                    text.append(visible(str(item["text"])), style=COLUMN_STYLES.get(key[:2]))
                     text.append(f"  {item['status']}", style="red" if item["status"] == "deprecated" else "dim")
                     if item.get("note"):
-                        text.append(f"  {item['note']}", style="italic")
+                        text.append(f"  {visible(item['note'])}", style="italic")
                 else:
-                    text.append(str(item))
+                    text.append(visible(str(item)))
         else:
-            text = Text(cell(value) if not isinstance(value, str) else value,
+            text = Text(cell(value) if not isinstance(value, str) else visible(value),
                         style=COLUMN_STYLES.get(key, ""))
         grid.add_row(label, text)
     console.print(grid)
