@@ -116,6 +116,8 @@ def write_records(records: Iterable[dict[str, Any]], fmt: Format, out: IO[str],
 
 COLUMN_STYLES = {"zh": "bold", "zh_hant": "bold", "pinyin": "cyan", "fr": "green", "en": "yellow",
                  "domain": "magenta", "id": "dim", "score": "blue"}
+# Identifiers and numbers are never broken across lines; prose columns wrap at spaces.
+NO_WRAP = {"id", "domain", "score", "entries", "slug", "count", "line"}
 
 
 def print_table(console: Any, records: Iterable[dict[str, Any]], columns: Sequence[str],
@@ -126,7 +128,7 @@ def print_table(console: Any, records: Iterable[dict[str, Any]], columns: Sequen
     table = Table(title=title, header_style="bold", show_lines=False, expand=False)
     for column in columns:
         table.add_column((headers or {}).get(column, column), style=COLUMN_STYLES.get(column),
-                         overflow="fold")
+                         overflow="fold", no_wrap=column in NO_WRAP)
     for record in records:
         table.add_row(*(Text(cell(record.get(c))) for c in columns))
     console.print(table)
