@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, app, console, out, resolve_format, user_paths)
+                                 TermsOption, app, console, out, user_paths)
 from glossary.render import Format, write_records
 
 
@@ -42,14 +43,13 @@ def validate(
         problems.extend(lint_entries(list(merged.values())))
         files = [f for layer in layers for f in term_files(layer)]
     problems.sort(key=lambda p: (p.path or "", p.line or 0, p.col or 0))
-    fmt = resolve_format(fmt)
-    if fmt is Format.TABLE or fmt is Format.PLAIN:
-        con = console(stderr=False)
+    if fmt in (None, Format.TABLE, Format.PLAIN):
+        # Compiler-style lines, the form editors and pre-commit hooks understand.
         for problem in problems:
             typer.echo(str(problem))
-        summary = f"{len(files)} files checked, {len(problems)} problems"
-        if fmt is Format.TABLE:
-            con.print(summary, style="red" if problems else "green", markup=False)
+        if sys.stderr.isatty():
+            console(stderr=True).print(f"{len(files)} files checked, {len(problems)} problems",
+                                       style="red" if problems else "green", markup=False)
     else:
         write_records([p.to_dict() for p in problems], fmt, out(),
                       ("path", "line", "col", "id", "check", "message", "suggestion"))
