@@ -11,6 +11,7 @@ from glossary.cli.common import app, main
 
 # Command modules register their commands on import; the order is the order of --help.
 from glossary.cli import entries as _entries  # noqa: E402,F401
+from glossary.cli import lookup as _lookup  # noqa: E402,F401
 from glossary.cli import validate as _validate  # noqa: E402,F401
 
 __all__ = ["app", "main"]

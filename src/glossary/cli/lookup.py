@@ -1,0 +1,103 @@
+"""``lookup``: one search box for Chinese, pinyin, French and English."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
+                                 TermsOption, app, out, resolve_format, user_paths)
+from glossary.render import Format, write_records
+from glossary.search import Lang
+
+COLUMNS = ("zh", "pinyin", "fr", "en", "domain", "score", "matched")
+BATCH_COLUMNS = ("query", "id", *COLUMNS)
+BATCH_FORMATS = (Format.TSV, Format.JSONL, Format.CSV, Format.PLAIN)
+
+
+@app.command()
+def lookup(
+    query: Annotated[list[str], typer.Argument(
+        help="What to look up: hanzi (simplified or traditional), pinyin in any form "
+             "(dīkōng jīngjì, di1kong1, dikongjingji, dkjj, lvse), French or English. "
+             "Several words make one query. '-' reads one query a line from stdin.",
+        show_default=False)],
+    lang: Annotated[Optional[Lang], typer.Option(
+        "--lang", "-l", case_sensitive=False,
+        help="Read the query as zh, pinyin, fr or en only [default: Chinese if it has "
+             "hanzi, else pinyin, French and English together].", show_default=False)] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 10,
+    fmt: FormatOption = None,
+    encoding: Annotated[Optional[str], typer.Option(
+        "--encoding", help="Encoding of stdin in batch mode [default: detected].",
+        show_default=False)] = None,
+    terms: TermsOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """Look a term up in any language or pinyin form: the best entries, ranked, with why
+    each matched. Exit 0 found, 1 nothing found."""
+    from glossary.index import open_index
+    from glossary.search import lookup as search, suggest
+
+    if query == ["-"]:
+        _batch(lang, fmt, encoding, terms, no_builtin)
+        return
+    text = " ".join(query)
+    index = open_index(user_paths(terms), builtin=not no_builtin)
+    matches = search(index, text, lang, limit)
+    if not matches:
+        if sys.stderr.isatty():
+            _hint(text, suggest(index, text, lang))
+        raise typer.Exit(EXIT_NOT_FOUND)
+    fmt = resolve_format(fmt)
+    records = [m.to_record(flat=fmt not in (Format.JSON, Format.JSONL)) for m in matches]
+    if fmt is Format.TABLE:
+        from glossary.cli.common import console
+
+        write_records(records, fmt, out(), COLUMNS, console=console())
+    else:
+        write_records(records, fmt, out(), COLUMNS)
+    raise typer.Exit(EXIT_FOUND)
+
+
+def _hint(query: str, near: list) -> None:
+    from glossary.cli.common import warn
+
+    if not near:
+        warn(f"nothing matches {query!r}")
+        return
+    offers = "; ".join(f"{m.entry['zh']} {m.entry['pinyin']} ({m.entry['fr']})" for m in near)
+    warn(f"nothing matches {query!r}; did you mean: {offers}?")
+
+
+def _batch(lang: Lang | None, fmt: Format | None, encoding: str | None,
+           terms, no_builtin: bool) -> None:
+    """One query a line on stdin → one result line a query, in order (blank: no result)."""
+    from glossary.errors import UsageError
+    from glossary.index import open_index
+    from glossary.search import lookup_many
+    from glossary.textio import read_text
+
+    fmt = fmt or Format.TSV
+    if fmt not in BATCH_FORMATS:
+        raise UsageError(f"batch lookup writes one line a query: --format "
+                         f"{', '.join(f.value for f in BATCH_FORMATS)}, not {fmt.value}")
+    queries = read_text("-", encoding).splitlines()
+    index = open_index(user_paths(terms), builtin=not no_builtin)
+    found_any = False
+
+    def rows():
+        nonlocal found_any
+        for query, match in lookup_many(index, queries, lang):
+            if fmt is Format.JSONL:
+                yield {"query": query, "result": match.to_record() if match else None}
+            elif match is None:
+                yield {"query": query}
+            else:
+                yield {"query": query, **match.to_record(flat=True)}
+            found_any = found_any or match is not None
+
+    write_records(rows(), fmt, out(), BATCH_COLUMNS)
+    raise typer.Exit(EXIT_FOUND if found_any else EXIT_NOT_FOUND)

@@ -1,0 +1,390 @@
+"""The compiled search index of ``glossary lookup``, kept in the user's cache directory.
+
+Every entry gives search keys of four kinds (:class:`Kind`): its Chinese forms,
+its pinyin as toneless syllables run together, the initials of those syllables,
+and its French and English renderings folded for comparison. Each kind is stored
+as one sorted, newline-joined column of text, so a lookup reads and splits a
+handful of strings instead of building objects for every entry; which entry and
+field a key belongs to, and the entries themselves (as JSON), are read by row
+only for the few keys that rank.
+
+The index is an SQLite file named after the term files it was built from (paths,
+sizes, modification times, see :func:`glossary.cache.file_stamp`), rebuilt when
+any of them changes. SQLite holds only text and numbers: nothing in the file can
+run code, and a file that does not open or does not carry the expected key is
+rebuilt. The first lookup after a change pays for parsing the term files (and
+reads pypinyin's table of character readings, for homophone typos); every
+other lookup reads the index alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from glossary.cache import cache_dir, file_stamp
+from glossary.model import Entry
+from glossary.normalize import drop_elision, fold
+from glossary.pinyin import digraph_initials, initials, strip_tones, syllables_of
+
+if TYPE_CHECKING:
+    import sqlite3
+
+log = logging.getLogger(__name__)
+
+INDEX_VERSION = 2
+
+
+class Kind(str, Enum):
+    """The kinds of search keys."""
+
+    ZH = "zh"  # 虚拟电厂 / 虛擬電廠 / variants
+    PINYIN = "py"  # xunidianchang (detail: "xu1 ni3 dian4 chang3|虚拟电厂")
+    INITIALS = "ini"  # xndc, and with zh/ch/sh whole
+    LATIN = "lat"  # centrale virtuelle (detail: " centrale virtuelle ", words stemmed)
+    WORDS = "words"  # every stemmed French / English word, for spelling correction
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A search key: which entry, which field, and the text as the term file has it."""
+
+    kind: Kind
+    pos: int
+    entry: int
+    field: str
+    text: str
+    status: str
+
+
+# --------------------------------------------------------------------------- key spelling
+
+_NON_WORD = re.compile(r"[\W_]+")
+_SPACES = re.compile(r"\s+")
+
+
+def zh_key(text: str) -> str:
+    """Chinese text as compared: NFKC (full-width Latin and digits folded), no spaces,
+    Latin letters in lower case."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def latin_key(text: str) -> str:
+    """French or English text as compared: folded (case, accents, apostrophes), elided
+    articles dropped, punctuation as spaces: ``L’Économie des basses-altitudes`` →
+    ``economie des basses altitudes``."""
+    return _NON_WORD.sub(" ", drop_elision(fold(text))).strip()
+
+
+def stem(word: str) -> str:
+    """A crude plural folding, the same on both sides of a comparison: jumeaux → jumeau,
+    canaux → canal, centrales → centrale, cities → citie, city → citie."""
+    if len(word) > 3:
+        if word.endswith("eaux"):
+            word = word[:-1]
+        elif word.endswith("aux"):
+            word = word[:-3] + "al"
+        elif word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+    if len(word) > 3 and word.endswith("y"):
+        word = word[:-1] + "ie"
+    return word
+
+
+def stemmed(key: str) -> list[str]:
+    """The stemmed words of a :func:`latin_key`."""
+    return [stem(w) for w in key.split()]
+
+
+# --------------------------------------------------------------------------- building
+
+def _char_readings() -> dict[str, set[str]]:
+    """Toneless readings of every character pypinyin knows (``厂`` → {chang, han, yan, an}).
+
+    Only pypinyin's character table is read, straight from its module file, so
+    building the index does not pay for pypinyin's phrase dictionaries.
+    """
+    import importlib.util
+
+    table: dict[int, str] | None = None
+    try:
+        spec = importlib.util.find_spec("pypinyin")
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        for location in locations:
+            path = Path(location) / "pinyin_dict.py"
+            if path.is_file():
+                module_spec = importlib.util.spec_from_file_location("_glossary_pinyin_dict", path)
+                module = importlib.util.module_from_spec(module_spec)
+                module_spec.loader.exec_module(module)  # type: ignore[union-attr]
+                table = module.pinyin_dict
+                break
+    except Exception as exc:  # pypinyin missing or changed: homophones from the entries only
+        log.debug("no character readings from pypinyin: %s", exc)
+    out: dict[str, set[str]] = {}
+    for code, readings in (table or {}).items():
+        out[chr(code)] = {strip_tones(r) for r in readings.split(",") if r}
+    return out
+
+
+def entry_record(entry: Entry) -> dict[str, Any]:
+    """What a lookup prints of an entry: its fields, and where it was read."""
+    record = entry.to_dict()
+    record["origin"] = str(entry.origin) if entry.origin else None
+    record["overrides"] = str(entry.overrides) if entry.overrides else None
+    return record
+
+
+def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[tuple[str, str, int, str, str, str]]],
+                                            dict[str, list[str]]]:
+    """The keys of every entry, by kind: (line, detail, entry, field, text, status);
+    and per character, its simplified form and readings learnt from the entries."""
+    rows: dict[Kind, list[tuple[str, str, int, str, str, str]]] = {kind: [] for kind in Kind}
+    chars: dict[str, list[str]] = {}
+    words: set[str] = set()
+    for n, entry in enumerate(entries):
+        seen: set[tuple[Kind, str, str]] = set()
+
+        def add(kind: Kind, line: str, detail: str, fld: str, text: str, status: str) -> None:
+            # One key per text and kind (and per language: --lang en must still see an
+            # English rendering spelt like the French one).
+            lang = fld[:2] if kind is Kind.LATIN else ""
+            if line and (kind, line, lang) not in seen:
+                seen.add((kind, line, lang))
+                rows[kind].append((line, detail, n, fld, text, status))
+
+        add(Kind.ZH, zh_key(entry.zh), "", "zh", entry.zh, "preferred")
+        if entry.zh_hant:
+            add(Kind.ZH, zh_key(entry.zh_hant), "", "zh_hant", entry.zh_hant, "preferred")
+            if len(entry.zh_hant) == len(entry.zh):
+                for simp, trad in zip(entry.zh, entry.zh_hant):
+                    if simp != trad:
+                        chars.setdefault(trad, [simp, ""])[0] = simp
+        for variant in entry.zh_variants:
+            add(Kind.ZH, zh_key(variant.text), "", "zh_variants", variant.text, variant.status.value)
+
+        syllables = syllables_of(entry.pinyin)
+        plain = [s for s, _ in syllables]
+        detail = " ".join(f"{s}{t}" for s, t in syllables) + "|" + zh_key(entry.zh)
+        add(Kind.PINYIN, "".join(plain), detail, "pinyin", entry.pinyin, "preferred")
+        add(Kind.INITIALS, initials(plain), "", "pinyin", entry.pinyin, "preferred")
+        add(Kind.INITIALS, digraph_initials(plain), "", "pinyin", entry.pinyin, "preferred")
+        han = [c for c in entry.zh if c.isalpha() and not c.isascii()]
+        if len(han) == len(syllables) and all(t for _, t in syllables):
+            for char, (syllable, _) in zip(han, syllables):
+                chars.setdefault(char, ["", ""])
+                chars[char][1] += " " + syllable
+
+        for lang in ("fr", "en"):
+            main = getattr(entry, lang)
+            texts = [(main, lang, "preferred")] if main else []
+            texts += [(v.text, f"{lang}_variants", v.status.value)
+                      for v in getattr(entry, f"{lang}_variants")]
+            for text, fld, status in texts:
+                line = latin_key(text)
+                stems = stemmed(line)
+                words.update(stems)
+                add(Kind.LATIN, line, " " + " ".join(stems) + " ", fld, text, status)
+    rows[Kind.WORDS] = [(w, "", -1, "", w, "") for w in words if w]
+    return rows, chars
+
+
+_SCHEMA = """
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE entry (n INTEGER PRIMARY KEY, id TEXT NOT NULL, record TEXT NOT NULL);
+CREATE TABLE blob (kind TEXT PRIMARY KEY, lines TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE key (kind TEXT NOT NULL, pos INTEGER NOT NULL, entry INTEGER NOT NULL,
+                  field TEXT NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL,
+                  PRIMARY KEY (kind, pos)) WITHOUT ROWID;
+CREATE TABLE hanzi (ch TEXT PRIMARY KEY, simp TEXT NOT NULL, readings TEXT NOT NULL) WITHOUT ROWID;
+"""
+
+
+def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
+    """Write the index of ``entries`` into an empty database."""
+    rows, learnt = _rows(entries)
+    conn.executescript(_SCHEMA)
+    conn.execute("INSERT INTO meta VALUES ('key', ?)", (json.dumps(key, ensure_ascii=False),))
+    conn.execute("INSERT INTO meta VALUES ('entries', ?)", (str(len(entries)),))
+    conn.executemany("INSERT INTO entry VALUES (?, ?, ?)",
+                     ((n, e.id, json.dumps(entry_record(e), ensure_ascii=False))
+                      for n, e in enumerate(entries)))
+    for kind, kind_rows in rows.items():
+        kind_rows.sort(key=lambda r: (r[0], r[2]))
+        conn.execute("INSERT INTO blob VALUES (?, ?, ?)",
+                     (kind.value, "\n".join(r[0] for r in kind_rows),
+                      "\n".join(r[1] for r in kind_rows)))
+        if kind is not Kind.WORDS:
+            conn.executemany("INSERT INTO key VALUES (?, ?, ?, ?, ?, ?)",
+                             ((kind.value, pos, r[2], r[3], r[4], r[5])
+                              for pos, r in enumerate(kind_rows)))
+    readings = _char_readings()
+    hanzi: dict[str, tuple[str, set[str]]] = {c: ("", r) for c, r in readings.items()}
+    for char, (simp, learnt_readings) in learnt.items():
+        old_simp, old = hanzi.get(char, ("", set()))
+        hanzi[char] = (simp or old_simp, old | set(learnt_readings.split()))
+    conn.executemany("INSERT INTO hanzi VALUES (?, ?, ?)",
+                     ((c, s, " ".join(sorted(r))) for c, (s, r) in hanzi.items()))
+    conn.commit()
+
+
+# --------------------------------------------------------------------------- reading
+
+class Index:
+    """An open search index: sorted key columns, and rows read on demand."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._lines: dict[Kind, list[str]] = {}
+        self._detail: dict[Kind, list[str]] = {}
+
+    def __len__(self) -> int:
+        row = self._conn.execute("SELECT v FROM meta WHERE k = 'entries'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _load(self, kind: Kind) -> None:
+        row = self._conn.execute("SELECT lines, detail FROM blob WHERE kind = ?",
+                                 (kind.value,)).fetchone()
+        lines, detail = row if row else ("", "")
+        self._lines[kind] = lines.split("\n") if lines else []
+        self._detail[kind] = detail.split("\n") if lines else []
+
+    def lines(self, kind: Kind) -> list[str]:
+        """The keys of a kind, sorted; a key's position is its id within the kind."""
+        if kind not in self._lines:
+            self._load(kind)
+        return self._lines[kind]
+
+    def details(self, kind: Kind) -> list[str]:
+        """What goes with each key of a kind (same positions as :meth:`lines`)."""
+        if kind not in self._detail:
+            self._load(kind)
+        return self._detail[kind]
+
+    def keys(self, kind: Kind, positions: Iterable[int]) -> dict[int, Key]:
+        wanted = sorted(set(positions))
+        out: dict[int, Key] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for pos, entry, fld, text, status in self._conn.execute(
+                    f"SELECT pos, entry, field, text, status FROM key WHERE kind = ? AND pos IN ({marks})",
+                    (kind.value, *chunk)):
+                out[pos] = Key(kind, pos, entry, fld, text, status)
+        return out
+
+    def records(self, numbers: Iterable[int]) -> dict[int, dict[str, Any]]:
+        wanted = sorted(set(numbers))
+        marks = ",".join("?" * len(wanted))
+        return {n: json.loads(record) for n, record in self._conn.execute(
+            f"SELECT n, record FROM entry WHERE n IN ({marks})", wanted)}
+
+    def hanzi(self, chars: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """For each known character: its simplified form ('' if it is one) and readings."""
+        wanted = sorted(set(chars))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        return {c: (s, tuple(r.split())) for c, s, r in self._conn.execute(
+            f"SELECT ch, simp, readings FROM hanzi WHERE ch IN ({marks})", wanted)}
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+# --------------------------------------------------------------------------- the cache
+
+def _layers(user_paths: Sequence[Path], builtin: bool) -> list[tuple[list[Path], bool]]:
+    from glossary.store import builtin_terms_dir, term_files
+
+    layers = [(term_files(builtin_terms_dir()), True)] if builtin else []
+    layers += [(term_files(Path(p)), False) for p in user_paths]
+    return layers
+
+
+def _digest(value: Any, size: int) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:size]
+
+
+def _connect(path: Path | str, readonly: bool) -> sqlite3.Connection:
+    import sqlite3
+
+    if readonly:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+    else:
+        conn = sqlite3.connect(str(path))
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+    except sqlite3.DatabaseError:  # older SQLite: the pragma does not exist
+        pass
+    return conn
+
+
+def _open_cached(path: Path, key_json: str) -> Index | None:
+    import sqlite3
+
+    if not path.is_file():
+        return None
+    try:
+        conn = _connect(path, readonly=True)
+        row = conn.execute("SELECT v FROM meta WHERE k = 'key'").fetchone()
+        if row and row[0] == key_json:
+            return Index(conn)
+        conn.close()
+    except sqlite3.DatabaseError as exc:
+        log.debug("index %s unusable, rebuilt: %s", path, exc)
+    return None
+
+
+def open_index(user_paths: Sequence[Path] = (), builtin: bool = True) -> Index:
+    """The index of the shipped term files (unless ``builtin`` is false) and the user's,
+    from the cache when it is current, else built (and cached if the directory is writable)."""
+    import sqlite3
+    import tempfile
+
+    from glossary import __version__
+
+    layers = _layers(user_paths, builtin)
+    key = [INDEX_VERSION, __version__, [[b, file_stamp(paths)] for paths, b in layers]]
+    key_json = json.dumps(key, ensure_ascii=False)
+    family = _digest([INDEX_VERSION, [[b, [str(p) for p in paths]] for paths, b in layers]], 12)
+    directory = cache_dir()
+    path = directory / f"lookup-{family}-{_digest(key, 16)}.sqlite"
+    index = _open_cached(path, key_json)
+    if index is not None:
+        return index
+
+    from glossary.store import load_glossary
+
+    entries = load_glossary(user_paths, builtin=builtin).entries
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".lookup-", suffix=".tmp")
+        os.close(fd)
+        try:
+            conn = _connect(tmp, readonly=False)
+            build(conn, entries, key)
+            conn.close()
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for stale in directory.glob(f"lookup-{family}-*.sqlite"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+        index = _open_cached(path, key_json)
+        if index is not None:
+            return index
+    except (OSError, sqlite3.DatabaseError) as exc:  # read-only cache: an index in memory
+        log.debug("index not cached: %s", exc)
+    conn = _connect(":memory:", readonly=False)
+    build(conn, entries, key)
+    return Index(conn)

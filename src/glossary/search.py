@@ -1,0 +1,496 @@
+"""Ranking for ``glossary lookup``: one query, every reading of it, one ranked list.
+
+A query with Chinese characters is read as Chinese; any other is read as pinyin
+(every cut into syllables, initials) and as French / English at once, and the
+readings are merged. Each key that matches gets a score out of 100 by how it
+matches, so the tiers never mix:
+
+====================  ==============================================================
+exact        100      the whole key (98: the same words but for plural / elision)
+prefix       90–98    the key starts with the query (more of the key covered, higher)
+homophone    ~85      Chinese of the same length, each differing character sounding
+                      the same (a pinyin input method's typo: 虚拟电场 → 虚拟电厂)
+initials     80–90    the initials of the syllables (dkjj)
+contained    75–87    whole words / syllables / characters inside the key
+words        70–80    every query word in the key, in another order
+fuzzy        < 75     close spelling (ratio), or words corrected against the vocabulary
+====================  ==============================================================
+
+Homophones and fuzzy matches are a fallback, tried only when nothing matched
+better, so a good match is never crowded by near misses. A variant scores a
+little below the reference rendering (admitted −1, deprecated −3); tones given
+in a pinyin query that disagree with the entry's cost 30 points.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from enum import Enum
+from itertools import islice, product
+from typing import Any, Callable, Iterable
+
+from glossary.errors import UsageError
+from glossary.index import Index, Key, Kind, latin_key, stemmed, zh_key
+from glossary.pinyin import LOOSE_U, Reading, looks_like_initials, readings, strip_tones, syllable_agrees
+
+
+class Lang(str, Enum):
+    """How to read a query (``--lang``); by default its script decides."""
+
+    ZH = "zh"
+    PINYIN = "pinyin"
+    FR = "fr"
+    EN = "en"
+
+
+class How(str, Enum):
+    """How a key matched, best first."""
+
+    EXACT = "exact"
+    INFLECTED = "inflected"
+    PREFIX = "prefix"
+    HOMOPHONE = "homophone"
+    INITIALS = "initials"
+    CONTAINED = "contained"
+    WORDS = "words"
+    FUZZY = "fuzzy"
+
+
+TONE_PENALTY = 30.0
+LOOSE_PENALTY = 2.0  # ü typed u, an unfinished last syllable or word
+STATUS_PENALTY = {"preferred": 0.0, "admitted": 1.0, "deprecated": 3.0}
+FUZZY_CEILING = 74.0
+# Fallback cut-offs (rapidfuzz ratio, 0–100): what counts as a near miss, and,
+# lower, what is still worth a "did you mean".
+CUTOFFS = {"zh": 66.0, "latin": 80.0, "pinyin": 82.0}
+HINT_CUTOFFS = {"zh": 40.0, "latin": 60.0, "pinyin": 65.0}
+# The order of fields when two keys of one entry score the same.
+FIELD_ORDER = ("zh", "zh_hant", "pinyin", "fr", "en", "zh_variants", "fr_variants", "en_variants")
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """Why an entry is in the results: the field, the text of it that matched, how."""
+
+    field: str
+    text: str
+    how: How
+    status: str = "preferred"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "text": self.text, "how": self.how.value, "status": self.status}
+
+    def __str__(self) -> str:
+        status = f", {self.status}" if self.status != "preferred" else ""
+        return f"{self.field}: {self.text} ({self.how.value}{status})"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One result: the entry (as its JSON record), its score out of 100, and why."""
+
+    entry: dict[str, Any]
+    score: float
+    matched: Matched
+
+    def to_record(self, flat: bool = False) -> dict[str, Any]:
+        """The entry's fields plus ``score`` and ``matched`` (an object, or with
+        ``flat`` a line of text for tables and delimited formats)."""
+        record = dict(self.entry)
+        record["score"] = self.score
+        record["matched"] = str(self.matched) if flat else self.matched.to_dict()
+        return record
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    kind: Kind
+    pos: int
+    score: float
+    how: How
+
+
+class _Hits:
+    """The best hit per key."""
+
+    def __init__(self) -> None:
+        self.best: dict[tuple[Kind, int], _Hit] = {}
+
+    def add(self, kind: Kind, pos: int, score: float, how: How) -> None:
+        old = self.best.get((kind, pos))
+        if old is None or score > old.score:
+            self.best[(kind, pos)] = _Hit(kind, pos, score, how)
+
+    def __bool__(self) -> bool:
+        return bool(self.best)
+
+
+# --------------------------------------------------------------------------- scripts
+
+def is_han(char: str) -> bool:
+    code = ord(char)
+    return (0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
+            or 0x20000 <= code <= 0x3FFFF or char == "〇")
+
+
+def has_han(text: str) -> bool:
+    return any(is_han(c) for c in text)
+
+
+def _tiered(how: How, coverage: float) -> float:
+    if how is How.EXACT:
+        return 100.0
+    if how is How.INFLECTED:
+        return 98.0
+    if how is How.PREFIX:
+        return 90.0 + 8.0 * coverage
+    if how is How.CONTAINED:
+        return 75.0 + 12.0 * coverage
+    if how is How.WORDS:
+        return 70.0 + 10.0 * coverage
+    raise ValueError(how)
+
+
+def _containing(lines: list[str], needle: str) -> list[int]:
+    return [i for i, line in enumerate(lines) if needle in line]
+
+
+def _fuzzy(query: str, lines: list[str], cutoff: float, limit: int) -> list[tuple[int, float]]:
+    """(position, ratio) of the lines closest to ``query`` in spelling."""
+    if len(query) < (2 if has_han(query) else 3) or not lines:
+        return []
+    from rapidfuzz import fuzz, process
+
+    # Lines are pre-processed keys: no processor (rapidfuzz 3 would otherwise pass them as they are
+    # anyway, but say it), plain ratio (Indel) which is fast and treats CJK like any character.
+    found = process.extract(query, lines, scorer=fuzz.ratio, processor=None,
+                            score_cutoff=cutoff, limit=limit)
+    return [(pos, score) for _, score, pos in found]
+
+
+# --------------------------------------------------------------------------- Chinese
+
+def _zh_forms(index: Index, query: str) -> tuple[str, str]:
+    """The query as a key, and with traditional characters the glossary knows folded
+    to simplified (so mixed input like 虚擬电厂 finds 虚拟电厂)."""
+    key = zh_key(query)
+    table = index.hanzi(c for c in key if is_han(c))
+    return key, "".join(table.get(c, ("",))[0] or c for c in key)
+
+
+def _search_zh(index: Index, query: str, hits: _Hits) -> None:
+    lines = index.lines(Kind.ZH)
+    for form in set(_zh_forms(index, query)):
+        if not form:
+            continue
+        for pos in _containing(lines, form):
+            line = lines[pos]
+            how = How.EXACT if line == form else How.PREFIX if line.startswith(form) else How.CONTAINED
+            hits.add(Kind.ZH, pos, _tiered(how, len(form) / len(line)), how)
+
+
+def _homophones(index: Index, query: str, hits: _Hits) -> None:
+    """Chinese keys of the query's length that differ only by characters read the same."""
+    _, simplified = _zh_forms(index, query)
+    if len(simplified) < 2:
+        return
+    table = index.hanzi(c for c in simplified if is_han(c))
+    options = [table[c][1] if is_han(c) and c in table and table[c][1] else (c,) for c in simplified]
+    lines, details = index.lines(Kind.PINYIN), index.details(Kind.PINYIN)
+    most = max(1, len(simplified) // 3)
+    for combo in islice(product(*options), 512):
+        joined = "".join(combo)
+        pos = bisect_left(lines, joined)
+        while pos < len(lines) and lines[pos] == joined:
+            chinese = details[pos].rpartition("|")[2]
+            if len(chinese) == len(simplified):
+                differ = sum(1 for a, b in zip(chinese, simplified) if a != b)
+                if 0 < differ <= most:
+                    hits.add(Kind.PINYIN, pos, 88.0 - 10.0 * differ / len(chinese), How.HOMOPHONE)
+            pos += 1
+
+
+def _fuzzy_zh(index: Index, query: str, hits: _Hits, cutoff: float, limit: int) -> None:
+    lines = index.lines(Kind.ZH)
+    for form in set(_zh_forms(index, query)):
+        for pos, ratio in _fuzzy(form, lines, cutoff, limit):
+            hits.add(Kind.ZH, pos, min(FUZZY_CEILING, 0.74 * ratio), How.FUZZY)
+
+
+# --------------------------------------------------------------------------- pinyin
+
+def _loose_forms(reading: Reading) -> set[str]:
+    """The joined syllables of a reading, with every lu / nu also as lü / nü."""
+    options = [(s, LOOSE_U[s]) if s in LOOSE_U else (s,) for s in reading.syllables]
+    return {"".join(c) for c in islice(product(*options), 16)}
+
+
+def _parse_detail(detail: str) -> tuple[list[str], list[int]]:
+    syllables, tones = [], []
+    for token in detail.rpartition("|")[0].split():
+        syllables.append(token[:-1])
+        tones.append(int(token[-1]))
+    return syllables, tones
+
+
+def _align(reading: Reading, syllables: list[str], tones: list[int]) -> tuple[float, How] | None:
+    """The best way ``reading`` sits in an entry's syllables: score and how."""
+    typed = reading.syllables
+    m, n = len(typed), len(syllables)
+    best: tuple[float, How] | None = None
+    for start in range(0, n - m + 1):
+        quality, tone_bad = 2, False
+        for j in range(m):
+            written = syllables[start + j]
+            agree = syllable_agrees(typed[j], written, last=j == m - 1)
+            if not agree:
+                break
+            quality = min(quality, agree)
+            whole = typed[j] == written or LOOSE_U.get(typed[j]) == written
+            given = reading.tones[j]
+            if given and whole and given != tones[start + j]:
+                tone_bad = True
+        else:
+            last = syllables[start + m - 1]
+            whole_last = typed[-1] == last or LOOSE_U.get(typed[-1]) == last
+            if start == 0 and m == n and whole_last:
+                how = How.EXACT
+            elif start == 0:
+                how = How.PREFIX
+            else:
+                how = How.CONTAINED
+            score = _tiered(how, min(1.0, len(reading.joined) / max(1, sum(map(len, syllables)))))
+            if quality < 2:
+                score -= LOOSE_PENALTY
+            if tone_bad:
+                score -= TONE_PENALTY
+            if best is None or score > best[0]:
+                best = (score, how)
+    return best
+
+
+def _search_pinyin(index: Index, query: str, hits: _Hits) -> None:
+    options = readings(query)
+    if not options:
+        return
+    lines, details = index.lines(Kind.PINYIN), index.details(Kind.PINYIN)
+    forms = set().union(*(_loose_forms(r) for r in options))
+    candidates = sorted({pos for form in forms for pos in _containing(lines, form)})
+    for pos in candidates:
+        syllables, tones = _parse_detail(details[pos])
+        best = None
+        for reading in options:
+            found = _align(reading, syllables, tones)
+            if found and (best is None or found[0] > best[0]):
+                best = found
+        if best:
+            hits.add(Kind.PINYIN, pos, best[0], best[1])
+
+
+def _search_initials(index: Index, query: str, hits: _Hits) -> None:
+    typed = query.replace(" ", "").lower()
+    if not looks_like_initials(typed):
+        return
+    lines = index.lines(Kind.INITIALS)
+    pos = bisect_left(lines, typed)
+    while pos < len(lines) and lines[pos].startswith(typed):
+        line = lines[pos]
+        score = 90.0 if line == typed else 80.0 + 8.0 * len(typed) / len(line)
+        hits.add(Kind.INITIALS, pos, score, How.INITIALS)
+        pos += 1
+
+
+def _pinyin_letters(query: str) -> str:
+    letters = "".join(c for c in strip_tones(query) if c.isalpha())
+    return letters if letters.isascii() else ""
+
+
+def _fuzzy_pinyin(index: Index, query: str, hits: _Hits, cutoff: float, limit: int) -> None:
+    letters = _pinyin_letters(query)
+    if len(letters) < 5:
+        return
+    for pos, ratio in _fuzzy(letters, index.lines(Kind.PINYIN), cutoff, limit):
+        hits.add(Kind.PINYIN, pos, min(FUZZY_CEILING, 0.74 * ratio), How.FUZZY)
+
+
+# --------------------------------------------------------------------------- French and English
+
+def _match_words(index: Index, words: list[str], folded: str,
+                 add: Callable[[int, float, How], None]) -> bool:
+    """Keys holding the (stemmed) words in a row; the last one may be unfinished."""
+    lines, stems = index.lines(Kind.LATIN), index.details(Kind.LATIN)
+    needle = " " + " ".join(words)
+    found = False
+    for pos in _containing(stems, needle):
+        stem_line = stems[pos]
+        whole = needle + " " in stem_line
+        if stem_line == needle + " ":
+            how = How.EXACT if lines[pos] == folded else How.INFLECTED
+        elif stem_line.startswith(needle):
+            how = How.PREFIX
+        else:
+            how = How.CONTAINED
+        score = _tiered(how, min(1.0, len(folded) / max(1, len(lines[pos]))))
+        add(pos, score - (0.0 if whole else LOOSE_PENALTY), how)
+        found = True
+    return found
+
+
+def _search_latin(index: Index, query: str, hits: _Hits) -> None:
+    folded = latin_key(query)
+    if not folded:
+        return
+    words = stemmed(folded)
+
+    def add(pos: int, score: float, how: How) -> None:
+        hits.add(Kind.LATIN, pos, score, how)
+
+    if _match_words(index, words, folded, add) or len(words) < 2:
+        return
+    lines, stems = index.lines(Kind.LATIN), index.details(Kind.LATIN)
+    needles = [f" {w} " for w in words[:-1]] + [f" {words[-1]}"]
+    for pos, stem_line in enumerate(stems):
+        if all(n in stem_line for n in needles):
+            add(pos, _tiered(How.WORDS, min(1.0, len(folded) / max(1, len(lines[pos])))), How.WORDS)
+
+
+def _corrected(index: Index, words: list[str]) -> tuple[list[str], float] | None:
+    """The query's words with misspelt ones replaced by the closest word of the
+    glossary, and the worst ratio of a replacement; None if nothing to correct."""
+    vocabulary = index.lines(Kind.WORDS)
+    if not vocabulary:
+        return None
+    from rapidfuzz import fuzz, process
+
+    out, worst = [], 100.0
+    for i, word in enumerate(words):
+        pos = bisect_left(vocabulary, word)
+        here = vocabulary[pos] if pos < len(vocabulary) else ""
+        known = here == word or (i == len(words) - 1 and here.startswith(word))
+        if known or len(word) < 4:
+            out.append(word)
+            continue
+        best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=75)
+        if best is None:
+            return None
+        out.append(best[0])
+        worst = min(worst, best[1])
+    return (out, worst) if out != words else None
+
+
+def _fuzzy_latin(index: Index, query: str, hits: _Hits, cutoff: float, limit: int) -> None:
+    folded = latin_key(query)
+    if not folded:
+        return
+    for pos, ratio in _fuzzy(folded, index.lines(Kind.LATIN), cutoff, limit):
+        hits.add(Kind.LATIN, pos, min(FUZZY_CEILING, 0.74 * ratio), How.FUZZY)
+    corrected = _corrected(index, stemmed(folded))
+    if corrected:
+        words, worst = corrected
+
+        def add(pos: int, score: float, how: How) -> None:
+            hits.add(Kind.LATIN, pos, min(FUZZY_CEILING, score * worst / 100.0 - 20.0), How.FUZZY)
+
+        _match_words(index, words, " ".join(words), add)
+
+
+# --------------------------------------------------------------------------- the lookup
+
+_LATIN_FIELDS = {Lang.FR: ("fr", "fr_variants"), Lang.EN: ("en", "en_variants")}
+
+
+def _langs(query: str, lang: Lang | None) -> tuple[Lang, ...]:
+    if lang is not None:
+        return (lang,)
+    return (Lang.ZH,) if has_han(query) else (Lang.PINYIN, Lang.FR, Lang.EN)
+
+
+def _collect(index: Index, query: str, langs: tuple[Lang, ...], fallback: bool,
+             cutoffs: dict[str, float], limit: int) -> _Hits:
+    hits = _Hits()
+    latin = Lang.FR in langs or Lang.EN in langs
+    if not fallback:
+        if Lang.ZH in langs:
+            _search_zh(index, query, hits)
+        if Lang.PINYIN in langs:
+            _search_pinyin(index, query, hits)
+            _search_initials(index, query, hits)
+        if latin:
+            _search_latin(index, query, hits)
+        return hits
+    cap = max(50, limit * 5)
+    if Lang.ZH in langs:
+        _homophones(index, query, hits)
+        _fuzzy_zh(index, query, hits, cutoffs["zh"], cap)
+    if Lang.PINYIN in langs:
+        _fuzzy_pinyin(index, query, hits, cutoffs["pinyin"], cap)
+    if latin:
+        _fuzzy_latin(index, query, hits, cutoffs["latin"], cap)
+    return hits
+
+
+def _rank(index: Index, hits: _Hits, langs: tuple[Lang, ...], limit: int) -> list[Match]:
+    ordered = sorted(hits.best.values(), key=lambda h: -h.score)[:max(200, limit * 20)]
+    keys: dict[tuple[Kind, int], Key] = {}
+    for kind in {h.kind for h in ordered}:
+        found = index.keys(kind, (h.pos for h in ordered if h.kind is kind))
+        keys.update(((kind, pos), key) for pos, key in found.items())
+    allowed = {f for lang in langs for f in _LATIN_FIELDS.get(lang, ())}
+    best: dict[int, tuple[float, int, Key, How]] = {}
+    for hit in ordered:
+        key = keys.get((hit.kind, hit.pos))
+        if key is None or (hit.kind is Kind.LATIN and key.field not in allowed):
+            continue
+        score = hit.score - STATUS_PENALTY.get(key.status, 0.0)
+        if key.field == "zh_variants":
+            score -= 1.0
+        field_rank = FIELD_ORDER.index(key.field) if key.field in FIELD_ORDER else len(FIELD_ORDER)
+        old = best.get(key.entry)
+        if old is None or (score, -field_rank) > (old[0], -old[1]):
+            best[key.entry] = (max(0.0, score), field_rank, key, hit.how)
+    # Ties go to the reference field, then to the shorter (more general) term:
+    # économie numérique is 数字经济 before the domain heading 数字经济领域.
+    def order(item: tuple[int, tuple[float, int, Key, How]]) -> tuple[float, int]:
+        return -item[1][0], item[1][1]
+
+    ranked = sorted(best.items(), key=order)
+    if len(ranked) > limit:
+        last = order(ranked[limit - 1])
+        ranked = [item for item in ranked if order(item) <= last]
+    records = index.records(n for n, _ in ranked)
+    top = sorted(ranked, key=lambda item: (-item[1][0], item[1][1], len(records[item[0]]["zh"]),
+                                           item[0]))[:limit]
+    return [Match(records[n], round(score, 1), Matched(key.field, key.text, how, key.status))
+            for n, (score, _, key, how) in top]
+
+
+def lookup(index: Index, query: str, lang: Lang | None = None, limit: int = 10) -> list[Match]:
+    """The entries that best match ``query``, best first (at most ``limit``)."""
+    query = query.strip()
+    if not query:
+        raise UsageError("empty query")
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    langs = _langs(query, lang)
+    hits = _collect(index, query, langs, False, CUTOFFS, limit)
+    if not hits:
+        hits = _collect(index, query, langs, True, CUTOFFS, limit)
+    return _rank(index, hits, langs, limit)
+
+
+def suggest(index: Index, query: str, lang: Lang | None = None, limit: int = 3) -> list[Match]:
+    """Near misses for a query that found nothing: what "did you mean" offers."""
+    query = query.strip()
+    if not query:
+        return []
+    langs = _langs(query, lang)
+    return _rank(index, _collect(index, query, langs, True, HINT_CUTOFFS, limit), langs, limit)
+
+
+def lookup_many(index: Index, queries: Iterable[str], lang: Lang | None = None
+                ) -> Iterable[tuple[str, Match | None]]:
+    """The best match of each query in turn (None when nothing matched, or the line is blank)."""
+    for query in queries:
+        matches = lookup(index, query, lang, 1) if query.strip() else []
+        yield query, matches[0] if matches else None
