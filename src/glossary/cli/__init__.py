@@ -13,5 +13,6 @@ from glossary.cli.common import app, main
 from glossary.cli import entries as _entries  # noqa: E402,F401
 from glossary.cli import lookup as _lookup  # noqa: E402,F401
 from glossary.cli import validate as _validate  # noqa: E402,F401
+from glossary.cli import qa as _qa  # noqa: E402,F401
 
 __all__ = ["app", "main"]

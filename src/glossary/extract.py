@@ -1,0 +1,483 @@
+"""Candidate new terms in a Chinese text: what the glossary does not have yet.
+
+How candidates are found and scored:
+
+1. Known glossary terms are located with :class:`glossary.matcher.TermMatcher` and
+   kept as single tokens; the rest of the text is cut by jieba (dictionary only, no
+   HMM: unknown words come out as single characters, which step 2 joins again).
+2. Punctuation, Latin text and *boundary words* (particles, conjunctions, the verbs
+   and adverbs of policy prose: 的, 和, 加快, 推动, 支持, 积极 …) split the text into
+   runs; every sequence of 1 to 4 tokens inside a run is a candidate.
+3. A candidate is dropped if it is a known term, a piece of a known term or a single
+   character, or if it is seen twice or more but always inside one longer candidate
+   (脑机 in 脑机接口). Of two nested candidates seen once, only the better scored is kept
+   (车网互动试点 is 车网互动 in one context).
+4. Score = occurrences × specificity × shape. *Specificity* is a TF-IDF-like weight:
+   the inverse document frequency of each word in jieba's dictionary (a general
+   background corpus), averaged, so compounds of everyday words score low.
+   *Shape* rewards the compounds of policy language (智慧X, 数字X, 无人X, X领域,
+   X一体化, X平台 …, see :data:`PREFIXES` and :data:`HEADS`), prefers two or three
+   words, and halves candidates that merely extend a known term.
+
+This module is pure: no printing, no Typer, no Rich; jieba, pypinyin and OpenCC are
+imported inside the functions that use them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+# Words that never belong to a term: a run of candidate words stops at them.
+BOUNDARY_WORDS = frozenset("""
+的 地 得 了 着 过 之 其 及 与 和 或 并 而 等 等等 以及 或者 并且 而且 以 以上 以下 以来
+在 对 对于 为 为了 把 被 将 由 从 向 于 至 到 按 按照 根据 通过 关于 围绕 聚焦 依托 结合 面向
+利用 借助 针对 基于 推动 推进 加快 加强 加大 支持 鼓励 引导 促进 提升 提高 推广 开展 培育
+拓展 打造 构建 建立 健全 完善 探索 深化 强化 优化 实施 落实 发挥 形成 实现 满足 做好 组织
+用好 谋划 布局 部署 统筹 有序 积极 大力 充分 持续 不断 进一步 稳步 逐步 加速 全面 切实 着力
+重点 主要 相关 有关 各类 各地 各级 各 一批 一些 若干 多个 更多 更加 更好 一系列 一个 一种
+这 该 此 这些 那些 我国 我们 是 有 要 可 可以 能 能够 应 应当 需 需要 也 都 还 又 更 最 已
+已经 正在 不 没有 如 如何 即 则 但 但是 因此 同时 此外 其中 方面 等方面 领先 一 二 三 四 五
+""".split())
+
+# Verbs that may end a term (乡村建设, 海洋开发) but do not start one (建设智慧港口).
+NOT_FIRST = frozenset("建设 发展 共建 参与 聚合 开放 建成 新建 开发 应用 实施 提供 发布 参加 运用 "
+                      "采用 使用 引进 形成 带动 服务于 助力 赋能 实行 开展 部署".split())
+
+# Policy compounds: a candidate that starts with one of these, or ends with one of the
+# heads, has the shape of a term.
+PREFIXES = ("智慧", "智能", "数字", "数智", "数字化", "无人", "低空", "绿色", "零碳", "低碳", "新型",
+            "虚拟", "沉浸式", "工业", "全空间", "跨界", "一体化", "高端", "未来", "人工智能", "新能源")
+HEADS = ("领域", "一体化", "体系", "场景", "经济", "平台", "中心", "园区", "系统", "网络", "技术",
+         "模式", "工程", "基地", "枢纽", "设施", "装备", "设备", "产业", "集群", "示范区", "试验区",
+         "治理", "监测", "联运", "机器人", "互联网", "大模型", "服务", "应用", "管理", "终端", "生态")
+
+MAX_WORDS = 4
+MAX_CHARS = 12
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+_TOKEN_OK = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    known: str | None = None  # entry id when the token is a glossary term
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A candidate term with its evidence."""
+
+    zh: str
+    words: tuple[str, ...]  # as cut, for word-joined pinyin
+    count: int
+    score: float
+    start: int  # first occurrence, character offset in the text
+    line: int  # 1-based line of the first occurrence
+    example: str  # the sentence of the first occurrence
+    extends: str | None = None  # the id of a known term it contains, if any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"zh": self.zh, "count": self.count, "score": round(self.score, 3),
+                "line": self.line, "example": self.example, "extends": self.extends}
+
+
+# --------------------------------------------------------------------------- background
+
+class Background:
+    """Word frequencies of a general corpus (jieba's dictionary) and a cutter."""
+
+    def __init__(self) -> None:
+        self._tokenizer = _jieba_tokenizer()
+        self.total = self._tokenizer.total
+        self._max_idf = math.log(self.total)
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's words (dictionary only), long ones split into their dictionary parts
+        (接口技术 → 接口 技术), runs of lone characters glued back (脑 机 → 脑机)."""
+        words: list[str] = []
+        for word in self._tokenizer.lcut(text, HMM=False):
+            words.extend(self.split(word))
+        return _glue_single_characters(words)
+
+    def split(self, word: str) -> list[str]:
+        """A word of four characters or more as two dictionary words of two or more
+        characters each, the likeliest split, recursively; else the word itself."""
+        if len(word) < 4 or not _HAN_WORD.match(word):
+            return [word]
+        freq = self._tokenizer.FREQ
+        best, best_score = None, 0.0
+        for i in range(2, len(word) - 1):
+            left, right = word[:i], word[i:]
+            f_left, f_right = freq.get(left) or 0, freq.get(right) or 0
+            if f_left and f_right:
+                score = math.log(f_left) + math.log(f_right)
+                if best is None or score > best_score:
+                    best, best_score = i, score
+        if best is None:
+            return [word]
+        return [*self.split(word[:best]), *self.split(word[best:])]
+
+    def idf(self, word: str) -> float:
+        """log(N / (1 + f)), scaled to 0..1 (1 = a word the background never saw)."""
+        freq = self._tokenizer.FREQ.get(word) or 0
+        return math.log(self.total / (1 + freq)) / self._max_idf
+
+    def known_word(self, word: str) -> bool:
+        return bool(self._tokenizer.FREQ.get(word))
+
+
+_TOKENIZER = None
+
+
+def _jieba_tokenizer():
+    """A private jieba.Tokenizer (never jieba's global one), its cache in our cache dir,
+    its start-up messages silenced."""
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import logging
+
+        import jieba
+
+        from glossary.cache import cache_dir
+
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        directory = cache_dir()
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            tokenizer.tmp_dir = str(directory)
+        except OSError:
+            pass  # jieba falls back to the temporary directory
+        tokenizer.initialize()
+        _TOKENIZER = tokenizer
+    return _TOKENIZER
+
+
+# --------------------------------------------------------------------------- tokens
+
+def _glue_single_characters(words: list[str]) -> list[str]:
+    """Consecutive one-character Han words that are not particles make one word: without
+    its HMM, jieba cuts an unknown word into characters (具 身, 脑 机)."""
+    out: list[str] = []
+    run: list[str] = []
+    for word in words + [""]:
+        if len(word) == 1 and _HAN_WORD.match(word) and word not in BOUNDARY_WORDS:
+            run.append(word)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        if word:
+            out.append(word)
+    return out
+
+
+def tokenize(text: str, spans: Sequence[Any], cut) -> list[Token]:
+    """Known-term spans as single tokens, jieba's words between them."""
+    tokens: list[Token] = []
+    pos = 0
+
+    def cut_between(start: int, end: int) -> None:
+        offset = start
+        for word in cut(text[start:end]):
+            tokens.append(Token(word, offset))
+            offset += len(word)
+
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.start < pos:
+            continue
+        if span.start > pos:
+            cut_between(pos, span.start)
+        tokens.append(Token(text[span.start:span.end], span.start, span.entry_id))
+        pos = span.end
+    if pos < len(text):
+        cut_between(pos, len(text))
+    return tokens
+
+
+def runs(tokens: Iterable[Token]) -> list[list[Token]]:
+    """Maximal sequences of tokens that may belong to a term."""
+    out: list[list[Token]] = []
+    current: list[Token] = []
+    for token in tokens:
+        if token.known or (_TOKEN_OK.match(token.text) and token.text not in BOUNDARY_WORDS):
+            current.append(token)
+        else:
+            if current:
+                out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+# --------------------------------------------------------------------------- extraction
+
+def _pieces(forms: Iterable[str]) -> set[str]:
+    """Every substring of two characters or more of the known Chinese forms."""
+    pieces: set[str] = set()
+    for form in forms:
+        n = len(form)
+        for i in range(n):
+            for j in range(i + 2, n + 1):
+                pieces.add(form[i:j])
+    return pieces
+
+
+def known_forms(glossary: Any) -> set[str]:
+    forms: set[str] = set()
+    for entry in glossary:
+        forms.add(entry.zh)
+        if entry.zh_hant:
+            forms.add(entry.zh_hant)
+        forms.update(v.text for v in entry.zh_variants)
+    return forms
+
+
+def _shape(words: Sequence[str], zh: str) -> float:
+    bonus = 1.0
+    if zh.startswith(PREFIXES):
+        bonus += 0.5
+    if zh.endswith(HEADS) and len(words) > 1:
+        bonus += 0.5
+    length = {1: 0.6, 2: 1.0, 3: 0.9}.get(len(words), 0.7)
+    return bonus * length
+
+
+def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1,
+            matcher: Any = None, background: Background | None = None) -> list[Candidate]:
+    """Candidate terms of ``text`` missing from ``glossary``, best first."""
+    if matcher is None:
+        from glossary.matcher import TermMatcher
+
+        matcher = TermMatcher.from_glossary(glossary)
+    background = background or Background()
+    forms = known_forms(glossary)
+    pieces = _pieces(forms)
+
+    tokens = tokenize(text, matcher.find_spans(text), background.cut)
+    occurrences: dict[str, list[int]] = defaultdict(list)
+    cut_as: dict[str, tuple[str, ...]] = {}
+    extends: dict[str, str] = {}
+    whole: dict[str, bool] = {}  # seen at least once not glued to a lone character
+    for run in runs(tokens):
+        for i in range(len(run)):
+            for n in range(1, MAX_WORDS + 1):
+                if i + n > len(run):
+                    break
+                group = run[i:i + n]
+                zh = "".join(t.text for t in group)
+                if len(zh) > MAX_CHARS:
+                    break
+                if len(_HAN.findall(zh)) < 2 or zh in forms or zh in pieces:
+                    continue
+                if group[0].text in NOT_FIRST and not group[0].known or group[0].text.isdigit():
+                    continue  # 建设智慧港口: a verb and its object; 100万千瓦: a quantity
+                if n == 1 and (group[0].known or len(zh) < 3):
+                    continue
+                if any(len(t.text) == 1 and not t.known for t in (group[0], group[-1])):
+                    # A lone character at an edge is a fragment (脑 机 | 接口 …), not a word;
+                    # it is kept only inside a longer compound.
+                    if not (n > 1 and _single_char_ok(group)):
+                        continue
+                occurrences[zh].append(group[0].start)
+                if not (_lone_character(run, i - 1) or _lone_character(run, i + n)):
+                    whole[zh] = True
+                if zh not in cut_as:
+                    # Known terms inside a candidate are cut too, for its pinyin and weight.
+                    cut_as[zh] = tuple(w for t in group
+                                       for w in (background.cut(t.text) if t.known else [t.text]))
+                known = next((t.known for t in group if t.known), None)
+                if known:
+                    extends[zh] = known
+
+    counts = {zh: len(set(starts)) for zh, starts in occurrences.items()}
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    # Seen twice or more, always inside the same longer candidate: a piece of it (脑机 in
+    # 脑机接口, 智能网联 in 智能网联汽车).
+    repeated = sorted((zh for zh, n in counts.items() if n >= 2), key=len, reverse=True)
+    pieces_of_longer = {zh for zh in repeated
+                        if any(len(longer) > len(zh) and zh in longer and counts[longer] >= counts[zh]
+                               for longer in repeated)}
+    scored: list[tuple[float, str]] = []
+    for zh, count in counts.items():
+        if count < min_count or zh in pieces_of_longer:
+            continue
+        words = cut_as[zh]
+        han_words = [w for w in words if _HAN.search(w)]
+        specificity = sum(background.idf(w) for w in han_words) / len(han_words)
+        score = count * specificity * _shape(words, zh)
+        if zh in extends and not zh.endswith(HEADS):
+            score *= 0.5
+        if not whole.get(zh):
+            score *= 0.5  # always next to a lone character: probably cut from a longer word
+        scored.append((score, zh))
+    scored.sort(key=lambda item: (-item[0], -counts[item[1]], min(occurrences[item[1]])))
+
+    # Of two nested candidates seen equally often, only the better scored is kept: seen
+    # once, the longer is often the shorter in its one context (车网互动试点 for 车网互动).
+    # And a candidate that cuts through a better one wherever it occurs is a fragment
+    # (汽车应用场景 across 智能网联汽车 | 应用场景).
+    results: list[Candidate] = []
+    kept: list[str] = []
+    kept_spans: list[tuple[int, int]] = []
+    for score, zh in scored:
+        count = counts[zh]
+        if any(counts[other] == count and (zh in other or other in zh) for other in kept):
+            continue
+        spans = [(s, s + len(zh)) for s in set(occurrences[zh])]
+        if all(any(_cross(span, other) for other in kept_spans) for span in spans):
+            continue
+        kept.append(zh)
+        kept_spans.extend(spans)
+        start = min(occurrences[zh])
+        results.append(Candidate(zh, cut_as[zh], count, score, start,
+                                 bisect.bisect_right(line_starts, start),
+                                 example_sentence(text, start, len(zh)), extends.get(zh)))
+        if limit and len(results) >= limit:
+            break
+    return results[:limit] if limit else results
+
+
+def _lone_character(run: Sequence[Token], i: int) -> bool:
+    return 0 <= i < len(run) and len(run[i].text) == 1 and not run[i].known
+
+
+def _cross(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two intervals overlap and neither contains the other."""
+    return a[0] < b[1] and b[0] < a[1] and not (a[0] <= b[0] and b[1] <= a[1]) \
+        and not (b[0] <= a[0] and a[1] <= b[1])
+
+
+def _single_char_ok(group: Sequence[Token]) -> bool:
+    """A compound with a one-character word at an edge is kept when the character is
+    not a particle and the compound has another word of two characters or more."""
+    edges = (group[0], group[-1])
+    return (all(t.text not in BOUNDARY_WORDS for t in edges)
+            and any(len(t.text) >= 2 for t in group))
+
+
+def example_sentence(text: str, start: int, length: int, width: int = 60) -> str:
+    """The sentence around an occurrence, cut to about ``width`` characters."""
+    begin = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        begin = match.end()
+    end_match = _SENTENCE_END.search(text, start + length)
+    end = end_match.end() if end_match else len(text)
+    sentence = text[begin:end].strip()
+    if len(sentence) <= width:
+        return sentence
+    at = sentence.find(text[start:start + length])
+    left = max(0, at - (width - length) // 2)
+    piece = sentence[left:left + width]
+    return ("…" if left else "") + piece + ("…" if left + width < len(sentence) else "")
+
+
+# --------------------------------------------------------------------------- pinyin, traditional, YAML
+
+def to_pinyin(words: Sequence[str]) -> str:
+    """Word-joined pinyin with tone marks, read by pypinyin in the context of the whole
+    compound (the reading ``glossary validate`` checks against)."""
+    from pypinyin import Style, pinyin
+
+    syllables = [s[0] for s in pinyin("".join(words), style=Style.TONE, errors=lambda x: [x])]
+    out: list[str] = []
+    i = 0
+    for word in words:
+        han = len(_HAN.findall(word))
+        if han == 0:
+            out.append(word)
+            i += 1
+            continue
+        out.append("".join(syllables[i:i + han]))
+        i += han
+    return " ".join(out)
+
+
+def to_traditional(zh: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(zh)
+
+
+def slug(pinyin_text: str, taken: set[str]) -> str:
+    """An ASCII id from pinyin: ``zhìhuì gǎngkǒu`` → ``zhihui-gangkou``, made unique."""
+    from glossary.normalize import strip_accents
+
+    base = re.sub(r"[^a-z0-9]+", "-", strip_accents(pinyin_text).casefold()).strip("-") or "term"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def guess_domain(text: str, start: int) -> str | None:
+    """The last of the directive's domains named before ``start`` (as ``清洁能源领域`` or
+    ``清洁能源``): in a plan organised by domain, the section the candidate is in."""
+    from glossary.taxonomy import DOMAINS
+
+    best, best_at = None, -1
+    for domain in DOMAINS:
+        name = domain.zh.removesuffix("领域")
+        at = text.rfind(name, 0, start + 1)
+        if at > best_at:
+            best, best_at = domain, at
+    return best.slug if best else None
+
+
+def yaml_stubs(candidates: Sequence[Candidate], text: str, source_name: str,
+               taken_ids: Iterable[str] = ()) -> str:
+    """A term file of ready-to-edit entries: id, zh, zh_hant, pinyin filled in; fr and en
+    empty and marked TODO (``glossary validate`` refuses empty renderings, so the file
+    passes only once a translator has filled them in)."""
+    from glossary.taxonomy import DOMAINS
+
+    category_of = {d.slug: d.category for d in DOMAINS}
+    taken = set(taken_ids)
+    lines = [f"# Candidate terms extracted from {source_name} by `glossary extract`.",
+             "# Fill in every TODO (fr; en or delete the line), check domain and category,",
+             "# then run `glossary validate` on this file.",
+             "description: " + _q(f"Candidate terms from {source_name}"),
+             "entries:"]
+    for candidate in candidates:
+        pinyin_text = to_pinyin(candidate.words)
+        domain = guess_domain(text, candidate.start)
+        lines += [
+            f"  # count {candidate.count}, score {candidate.score:.2f}: {candidate.example}",
+            f"  - id: {slug(pinyin_text, taken)}",
+            f"    zh: {_q(candidate.zh)}",
+            f"    zh_hant: {_q(to_traditional(candidate.zh))}",
+            f"    pinyin: {_q(pinyin_text)}",
+            '    fr: ""  # TODO: the French rendering',
+            '    en: ""  # TODO: the English rendering, or delete this line',
+        ]
+        if domain:
+            lines += [f"    domain: {domain}  # guessed from the text: check",
+                      f"    category: {category_of[domain]}"]
+        else:
+            lines += ["    domain: general  # TODO: one of the 22 domains (glossary domains)",
+                      "    category: general"]
+        lines += [f"    source: {_q(f'{source_name}:{candidate.line}')}",
+                  "    provenance: editor"]
+        if not _HAN_WORD.match(candidate.zh):
+            # Latin letters or digits (5G基站): validate compares only the Han characters.
+            lines.append("    pinyin_deliberate: true")
+        if candidate.extends:
+            lines.append(f"    # see_also: [{candidate.extends}]  (contains that known term)")
+    return "\n".join(lines) + "\n"
+
+
+def _q(value: str) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return json.dumps(value, ensure_ascii=False)
