@@ -329,17 +329,15 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
     # And a candidate that cuts through a better one wherever it occurs is a fragment
     # (汽车应用场景 across 智能网联汽车 | 应用场景).
     results: list[Candidate] = []
-    kept: list[str] = []
-    kept_spans: list[tuple[int, int]] = []
+    kept = _Kept()
     for score, zh in scored:
         count = counts[zh]
-        if any(counts[other] == count and (zh in other or other in zh) for other in kept):
+        if kept.nested_with_same_count(zh, count):
             continue
         spans = [(s, s + len(zh)) for s in set(occurrences[zh])]
-        if all(any(_cross(span, other) for other in kept_spans) for span in spans):
+        if all(kept.crosses(span) for span in spans):
             continue
-        kept.append(zh)
-        kept_spans.extend(spans)
+        kept.add(zh, count, spans)
         start = min(occurrences[zh])
         results.append(Candidate(zh, cut_as[zh], count, score, start,
                                  bisect.bisect_right(line_starts, start),
@@ -349,14 +347,45 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
     return results[:limit] if limit else results
 
 
+class _Kept:
+    """The candidates kept so far, indexed so that the two tests are cheap: nesting
+    (through every substring of a kept candidate) and crossing (through the kept
+    occurrences' ends, by text position)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.inside: dict[str, set[int]] = defaultdict(set)  # substring → counts of its keepers
+        self.end_of_start: dict[int, int] = {}  # position → furthest end of a span starting there
+        self.start_of_end: dict[int, int] = {}  # position → earliest start of a span ending there
+
+    def nested_with_same_count(self, zh: str, count: int) -> bool:
+        if count in self.inside.get(zh, ()):
+            return True  # zh is inside a kept candidate seen as often
+        n = len(zh)
+        return any(self.counts.get(zh[i:j]) == count
+                   for i in range(n) for j in range(i + 2, n + 1) if j - i < n)
+
+    def crosses(self, span: tuple[int, int]) -> bool:
+        start, end = span
+        for pos in range(start + 1, end):
+            if self.end_of_start.get(pos, end) > end or self.start_of_end.get(pos, start) < start:
+                return True
+        return False
+
+    def add(self, zh: str, count: int, spans: list[tuple[int, int]]) -> None:
+        self.counts[zh] = count
+        n = len(zh)
+        for i in range(n):
+            for j in range(i + 2, n + 1):
+                if j - i < n:
+                    self.inside[zh[i:j]].add(count)
+        for start, end in spans:
+            self.end_of_start[start] = max(self.end_of_start.get(start, end), end)
+            self.start_of_end[end] = min(self.start_of_end.get(end, start), start)
+
+
 def _lone_character(run: Sequence[Token], i: int) -> bool:
     return 0 <= i < len(run) and len(run[i].text) == 1 and not run[i].known
-
-
-def _cross(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Two intervals overlap and neither contains the other."""
-    return a[0] < b[1] and b[0] < a[1] and not (a[0] <= b[0] and b[1] <= a[1]) \
-        and not (b[0] <= a[0] and a[1] <= b[1])
 
 
 def _single_char_ok(group: Sequence[Token]) -> bool:

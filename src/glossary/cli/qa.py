@@ -86,12 +86,11 @@ def _print_report(report: Any, lang: str, show_ok: bool) -> None:
             style = {"ok": "green", "missing": "red", "deprecated": "yellow"}[finding.verdict.value]
             row.append(f"{finding.verdict.value:<10}", style=style)
             row.append(f" {finding.zh}", style="bold")
-            row.append("  expected ", style="dim")
+            row.append(" → ", style="dim")
             row.append(finding.expected, style="green")
             if finding.found is not None and finding.is_problem:
-                row.append("  found ", style="dim")
+                row.append("  found: ", style="dim")
                 row.append(finding.found, style="red")
-            row.append(f"  ({finding.id})", style="dim")
             con.print(row)
         con.print()
     counts = report.counts()
@@ -114,10 +113,10 @@ def _marked(text: str, marks: list[tuple[int, int, str]]):
 @app.command()
 def check(
     source: Annotated[str, typer.Argument(
-        help="The Chinese text, one segment a line (a file, or - for stdin); "
+        metavar="SOURCE", help="The Chinese text, one segment a line (a file, or - for stdin); "
              "with --tsv or --csv, the bilingual file.", show_default=False)],
     target: Annotated[Optional[str], typer.Argument(
-        help="The translation, line-aligned with SOURCE (a file, or -).", show_default=False)] = None,
+        metavar="[TARGET]", help="The translation, line-aligned with SOURCE (a file, or -).", show_default=False)] = None,
     lang: Annotated[TargetLang, typer.Option(
         "--lang", "-l", case_sensitive=False, help="Language of the translation.")] = TargetLang.FR,
     tsv: Annotated[bool, typer.Option(
@@ -134,9 +133,13 @@ def check(
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
-    """Check a translation against the glossary: for each term of the Chinese, is the
-    approved rendering in the French (or English)? Verdicts ok / missing / deprecated.
-    Exit 0 clean, 1 problems found, 2 bad input (e.g. files not aligned)."""
+    """Check a translation: is every glossary term of the Chinese rendered the approved way?
+
+    For each term occurrence in each source line: ok (the reference rendering or an
+    admitted variant is in the target line), missing, or deprecated (a deprecated
+    variant is used). A term twice in the source needs two renderings. Exit 0 clean,
+    1 problems found, 2 bad input (e.g. files not aligned).
+    """
     from glossary.qa import Checker
 
     segments = _read_segments(source, target, tsv, csv_, encoding)
@@ -160,7 +163,7 @@ def check(
 @app.command()
 def extract(
     file: Annotated[Optional[str], typer.Argument(
-        help="The Chinese text (a file, or - for stdin) [default: stdin when piped].",
+        metavar="[FILE|-]", help="The Chinese text (a file, or - for stdin) [default: stdin when piped].",
         show_default=False)] = None,
     limit: Annotated[int, typer.Option(
         "--limit", "-n", min=0, help="How many candidates at most (0: all).")] = 30,
@@ -174,8 +177,13 @@ def extract(
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
-    """Candidate new terms in a Chinese text that the glossary lacks, ranked, with pinyin
-    and an example sentence. Exit 0 candidates found, 1 none, 2 bad input."""
+    """Candidate new terms in a Chinese text that the glossary lacks, ranked.
+
+    Compounds and recurring word sequences, scored by frequency, specificity against
+    jieba's dictionary and the shape of policy terms, with pinyin and an example
+    sentence; --yaml prints ready-to-edit term file entries. Exit 0 candidates found,
+    1 none, 2 bad input.
+    """
     from glossary.extract import extract as extract_terms
     from glossary.extract import to_pinyin, yaml_stubs
     from glossary.textio import read_text, source_name
