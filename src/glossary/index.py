@@ -2,11 +2,18 @@
 
 Every entry gives search keys of four kinds (:class:`Kind`): its Chinese forms,
 its pinyin as toneless syllables run together, the initials of those syllables,
-and its French and English renderings folded for comparison. Each kind is stored
-as one sorted, newline-joined column of text, so a lookup reads and splits a
-handful of strings instead of building objects for every entry; which entry and
-field a key belongs to, and the entries themselves (as JSON), are read by row
-only for the few keys that rank.
+and its French and English renderings folded for comparison. A lookup must not
+pay for building objects for every entry, so each kind is stored as two strings:
+
+- ``keys``: the keys, sorted, one a line; a key's line number is its position,
+  its id within the kind. Split into a list only for fuzzy matching.
+- ``search``: one line a key, ``searched<TAB>position<TAB>detail``, searched with
+  ``str.find`` (exact, prefix, contained): the text searched is the key (the
+  stemmed words for French and English), the detail what scoring needs (the
+  syllables with their tones for pinyin, the folded text for French / English).
+
+Which entry and field a key belongs to, and the entries themselves (as JSON), are
+read by row only for the few keys that rank.
 
 The index is an SQLite file named after the term files it was built from (paths,
 sizes, modification times, see :func:`glossary.cache.file_stamp`), rebuilt when
@@ -27,7 +34,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
 
 from glossary.cache import cache_dir, file_stamp
 from glossary.model import Entry
@@ -39,7 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 
 class Kind(str, Enum):
@@ -48,7 +55,7 @@ class Kind(str, Enum):
     ZH = "zh"  # 虚拟电厂 / 虛擬電廠 / variants
     PINYIN = "py"  # xunidianchang (detail: "xu1 ni3 dian4 chang3|虚拟电厂")
     INITIALS = "ini"  # xndc, and with zh/ch/sh whole
-    LATIN = "lat"  # centrale virtuelle (detail: " centrale virtuelle ", words stemmed)
+    LATIN = "lat"  # searched: " centrale virtuelle " (words stemmed); detail: the folded text
     WORDS = "words"  # every stemmed French / English word, for spelling correction
 
 
@@ -141,40 +148,44 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     return record
 
 
-def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[tuple[str, str, int, str, str, str]]],
-                                            dict[str, list[str]]]:
-    """The keys of every entry, by kind: (line, detail, entry, field, text, status);
-    and per character, its simplified form and readings learnt from the entries."""
-    rows: dict[Kind, list[tuple[str, str, int, str, str, str]]] = {kind: [] for kind in Kind}
+Row = tuple[str, str, str, int, str, str, str]  # key, searched, detail, entry, field, text, status
+
+
+def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, list[str]]]:
+    """The keys of every entry, by kind; and per character, its simplified form and
+    the readings the entries give it."""
+    rows: dict[Kind, list[Row]] = {kind: [] for kind in Kind}
     chars: dict[str, list[str]] = {}
     words: set[str] = set()
     for n, entry in enumerate(entries):
         seen: set[tuple[Kind, str, str]] = set()
 
-        def add(kind: Kind, line: str, detail: str, fld: str, text: str, status: str) -> None:
+        def add(kind: Kind, line: str, fld: str, text: str, status: str,
+                searched: str | None = None, detail: str = "") -> None:
             # One key per text and kind (and per language: --lang en must still see an
             # English rendering spelt like the French one).
             lang = fld[:2] if kind is Kind.LATIN else ""
             if line and (kind, line, lang) not in seen:
                 seen.add((kind, line, lang))
-                rows[kind].append((line, detail, n, fld, text, status))
+                rows[kind].append((line, line if searched is None else searched, detail,
+                                   n, fld, text, status))
 
-        add(Kind.ZH, zh_key(entry.zh), "", "zh", entry.zh, "preferred")
+        add(Kind.ZH, zh_key(entry.zh), "zh", entry.zh, "preferred")
         if entry.zh_hant:
-            add(Kind.ZH, zh_key(entry.zh_hant), "", "zh_hant", entry.zh_hant, "preferred")
+            add(Kind.ZH, zh_key(entry.zh_hant), "zh_hant", entry.zh_hant, "preferred")
             if len(entry.zh_hant) == len(entry.zh):
                 for simp, trad in zip(entry.zh, entry.zh_hant):
                     if simp != trad:
                         chars.setdefault(trad, [simp, ""])[0] = simp
         for variant in entry.zh_variants:
-            add(Kind.ZH, zh_key(variant.text), "", "zh_variants", variant.text, variant.status.value)
+            add(Kind.ZH, zh_key(variant.text), "zh_variants", variant.text, variant.status.value)
 
         syllables = syllables_of(entry.pinyin)
         plain = [s for s, _ in syllables]
         detail = " ".join(f"{s}{t}" for s, t in syllables) + "|" + zh_key(entry.zh)
-        add(Kind.PINYIN, "".join(plain), detail, "pinyin", entry.pinyin, "preferred")
-        add(Kind.INITIALS, initials(plain), "", "pinyin", entry.pinyin, "preferred")
-        add(Kind.INITIALS, digraph_initials(plain), "", "pinyin", entry.pinyin, "preferred")
+        add(Kind.PINYIN, "".join(plain), "pinyin", entry.pinyin, "preferred", detail=detail)
+        add(Kind.INITIALS, initials(plain), "pinyin", entry.pinyin, "preferred")
+        add(Kind.INITIALS, digraph_initials(plain), "pinyin", entry.pinyin, "preferred")
         han = [c for c in entry.zh if c.isalpha() and not c.isascii()]
         if len(han) == len(syllables) and all(t for _, t in syllables):
             for char, (syllable, _) in zip(han, syllables):
@@ -190,15 +201,16 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[tuple[str, str, int
                 line = latin_key(text)
                 stems = stemmed(line)
                 words.update(stems)
-                add(Kind.LATIN, line, " " + " ".join(stems) + " ", fld, text, status)
-    rows[Kind.WORDS] = [(w, "", -1, "", w, "") for w in words if w]
+                add(Kind.LATIN, line, fld, text, status, searched=" " + " ".join(stems) + " ",
+                    detail=line)
+    rows[Kind.WORDS] = [(w, w, "", -1, "", w, "") for w in words if w]
     return rows, chars
 
 
 _SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE entry (n INTEGER PRIMARY KEY, id TEXT NOT NULL, record TEXT NOT NULL);
-CREATE TABLE blob (kind TEXT PRIMARY KEY, lines TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TABLE blob (kind TEXT PRIMARY KEY, keys TEXT NOT NULL, search TEXT NOT NULL);
 CREATE TABLE key (kind TEXT NOT NULL, pos INTEGER NOT NULL, entry INTEGER NOT NULL,
                   field TEXT NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL,
                   PRIMARY KEY (kind, pos)) WITHOUT ROWID;
@@ -216,13 +228,13 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
                      ((n, e.id, json.dumps(entry_record(e), ensure_ascii=False))
                       for n, e in enumerate(entries)))
     for kind, kind_rows in rows.items():
-        kind_rows.sort(key=lambda r: (r[0], r[2]))
+        kind_rows.sort(key=lambda r: (r[0], r[3]))
+        search = "".join(f"\n{r[1]}\t{pos}\t{r[2]}" for pos, r in enumerate(kind_rows)) + "\n"
         conn.execute("INSERT INTO blob VALUES (?, ?, ?)",
-                     (kind.value, "\n".join(r[0] for r in kind_rows),
-                      "\n".join(r[1] for r in kind_rows)))
+                     (kind.value, "\n".join(r[0] for r in kind_rows), search))
         if kind is not Kind.WORDS:
             conn.executemany("INSERT INTO key VALUES (?, ?, ?, ?, ?, ?)",
-                             ((kind.value, pos, r[2], r[3], r[4], r[5])
+                             ((kind.value, pos, r[3], r[4], r[5], r[6])
                               for pos, r in enumerate(kind_rows)))
     readings = _char_readings()
     hanzi: dict[str, tuple[str, set[str]]] = {c: ("", r) for c, r in readings.items()}
@@ -236,36 +248,59 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
 
 # --------------------------------------------------------------------------- reading
 
+class Found(NamedTuple):
+    """A key found by :meth:`Index.find`: its position, the text searched, its detail."""
+
+    pos: int
+    searched: str
+    detail: str
+
+
 class Index:
-    """An open search index: sorted key columns, and rows read on demand."""
+    """An open search index: the key columns of each kind, and rows read on demand."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._lines: dict[Kind, list[str]] = {}
-        self._detail: dict[Kind, list[str]] = {}
+        self._keys: dict[Kind, list[str]] = {}
+        self._search: dict[Kind, str] = {}
 
     def __len__(self) -> int:
         row = self._conn.execute("SELECT v FROM meta WHERE k = 'entries'").fetchone()
         return int(row[0]) if row else 0
 
-    def _load(self, kind: Kind) -> None:
-        row = self._conn.execute("SELECT lines, detail FROM blob WHERE kind = ?",
-                                 (kind.value,)).fetchone()
-        lines, detail = row if row else ("", "")
-        self._lines[kind] = lines.split("\n") if lines else []
-        self._detail[kind] = detail.split("\n") if lines else []
+    def _column(self, kind: Kind, column: str) -> str:
+        row = self._conn.execute(f"SELECT {column} FROM blob WHERE kind = ?", (kind.value,)).fetchone()
+        return row[0] if row else ""
 
     def lines(self, kind: Kind) -> list[str]:
-        """The keys of a kind, sorted; a key's position is its id within the kind."""
-        if kind not in self._lines:
-            self._load(kind)
-        return self._lines[kind]
+        """The keys of a kind, sorted; a key's position is its index in this list."""
+        if kind not in self._keys:
+            text = self._column(kind, "keys")
+            self._keys[kind] = text.split("\n") if text else []
+        return self._keys[kind]
 
-    def details(self, kind: Kind) -> list[str]:
-        """What goes with each key of a kind (same positions as :meth:`lines`)."""
-        if kind not in self._detail:
-            self._load(kind)
-        return self._detail[kind]
+    def find(self, kind: Kind, needle: str, anchored: bool = False) -> list[Found]:
+        """The keys whose searched text contains ``needle`` (starts with it if ``anchored``)."""
+        blob = self._search.get(kind)
+        if blob is None:
+            blob = self._search[kind] = self._column(kind, "search") or "\n"
+        if not needle or "\n" in needle or "\t" in needle:
+            return []
+        pattern = "\n" + needle if anchored else needle
+        found: list[Found] = []
+        at = blob.find(pattern)
+        while at >= 0:
+            start = at + 1 if anchored else blob.rfind("\n", 0, at) + 1
+            end = blob.find("\n", at + len(pattern))
+            searched, pos, detail = blob[start:end].split("\t")
+            if at + len(pattern) <= start + len(searched):  # not in the detail
+                found.append(Found(int(pos), searched, detail))
+            at = blob.find(pattern, end)
+        return found
+
+    def exact(self, kind: Kind, text: str) -> list[Found]:
+        """The keys whose searched text is ``text``."""
+        return [f for f in self.find(kind, text, anchored=True) if f.searched == text]
 
     def keys(self, kind: Kind, positions: Iterable[int]) -> dict[int, Key]:
         wanted = sorted(set(positions))
@@ -355,7 +390,7 @@ def open_index(user_paths: Sequence[Path] = (), builtin: bool = True) -> Index:
     layers = _layers(user_paths, builtin)
     key = [INDEX_VERSION, __version__, [[b, file_stamp(paths)] for paths, b in layers]]
     key_json = json.dumps(key, ensure_ascii=False)
-    family = _digest([INDEX_VERSION, [[b, [str(p) for p in paths]] for paths, b in layers]], 12)
+    family = _digest([[b, [str(p) for p in paths]] for paths, b in layers], 12)
     directory = cache_dir()
     path = directory / f"lookup-{family}-{_digest(key, 16)}.sqlite"
     index = _open_cached(path, key_json)

@@ -24,7 +24,6 @@ in a pinyin query that disagree with the entry's cost 30 points.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from enum import Enum
 from itertools import islice, product
@@ -59,6 +58,8 @@ class How(str, Enum):
 
 TONE_PENALTY = 30.0
 LOOSE_PENALTY = 2.0  # ü typed u, an unfinished last syllable or word
+FOLDED_PENALTY = 0.5  # found once traditional characters were folded to simplified
+OTHER_TONES = "other tones"
 STATUS_PENALTY = {"preferred": 0.0, "admitted": 1.0, "deprecated": 3.0}
 FUZZY_CEILING = 74.0
 # Fallback cut-offs (rapidfuzz ratio, 0–100): what counts as a near miss, and,
@@ -77,13 +78,16 @@ class Matched:
     text: str
     how: How
     status: str = "preferred"
+    tones: str | None = None  # "other tones" when the query's tones disagree with the entry's
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "text": self.text, "how": self.how.value, "status": self.status}
+        return {"field": self.field, "text": self.text, "how": self.how.value, "status": self.status,
+                "tones": self.tones}
 
     def __str__(self) -> str:
-        status = f", {self.status}" if self.status != "preferred" else ""
-        return f"{self.field}: {self.text} ({self.how.value}{status})"
+        extra = "".join(f", {x}" for x in (self.status if self.status != "preferred" else None,
+                                          self.tones) if x)
+        return f"{self.field}: {self.text} ({self.how.value}{extra})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,7 @@ class _Hit:
     pos: int
     score: float
     how: How
+    tones: str | None = None
 
 
 class _Hits:
@@ -117,10 +122,10 @@ class _Hits:
     def __init__(self) -> None:
         self.best: dict[tuple[Kind, int], _Hit] = {}
 
-    def add(self, kind: Kind, pos: int, score: float, how: How) -> None:
+    def add(self, kind: Kind, pos: int, score: float, how: How, tones: str | None = None) -> None:
         old = self.best.get((kind, pos))
         if old is None or score > old.score:
-            self.best[(kind, pos)] = _Hit(kind, pos, score, how)
+            self.best[(kind, pos)] = _Hit(kind, pos, score, how, tones)
 
     def __bool__(self) -> bool:
         return bool(self.best)
@@ -152,10 +157,6 @@ def _tiered(how: How, coverage: float) -> float:
     raise ValueError(how)
 
 
-def _containing(lines: list[str], needle: str) -> list[int]:
-    return [i for i, line in enumerate(lines) if needle in line]
-
-
 def _fuzzy(query: str, lines: list[str], cutoff: float, limit: int) -> list[tuple[int, float]]:
     """(position, ratio) of the lines closest to ``query`` in spelling."""
     if len(query) < (2 if has_han(query) else 3) or not lines:
@@ -180,14 +181,13 @@ def _zh_forms(index: Index, query: str) -> tuple[str, str]:
 
 
 def _search_zh(index: Index, query: str, hits: _Hits) -> None:
-    lines = index.lines(Kind.ZH)
-    for form in set(_zh_forms(index, query)):
-        if not form:
+    typed, simplified = _zh_forms(index, query)
+    for form, cost in ((typed, 0.0), (simplified, FOLDED_PENALTY)):
+        if cost and form == typed:
             continue
-        for pos in _containing(lines, form):
-            line = lines[pos]
+        for pos, line, _ in index.find(Kind.ZH, form):
             how = How.EXACT if line == form else How.PREFIX if line.startswith(form) else How.CONTAINED
-            hits.add(Kind.ZH, pos, _tiered(how, len(form) / len(line)), how)
+            hits.add(Kind.ZH, pos, _tiered(how, len(form) / len(line)) - cost, how)
 
 
 def _homophones(index: Index, query: str, hits: _Hits) -> None:
@@ -197,18 +197,14 @@ def _homophones(index: Index, query: str, hits: _Hits) -> None:
         return
     table = index.hanzi(c for c in simplified if is_han(c))
     options = [table[c][1] if is_han(c) and c in table and table[c][1] else (c,) for c in simplified]
-    lines, details = index.lines(Kind.PINYIN), index.details(Kind.PINYIN)
     most = max(1, len(simplified) // 3)
     for combo in islice(product(*options), 512):
-        joined = "".join(combo)
-        pos = bisect_left(lines, joined)
-        while pos < len(lines) and lines[pos] == joined:
-            chinese = details[pos].rpartition("|")[2]
+        for pos, _, detail in index.exact(Kind.PINYIN, "".join(combo)):
+            chinese = detail.rpartition("|")[2]
             if len(chinese) == len(simplified):
                 differ = sum(1 for a, b in zip(chinese, simplified) if a != b)
                 if 0 < differ <= most:
                     hits.add(Kind.PINYIN, pos, 88.0 - 10.0 * differ / len(chinese), How.HOMOPHONE)
-            pos += 1
 
 
 def _fuzzy_zh(index: Index, query: str, hits: _Hits, cutoff: float, limit: int) -> None:
@@ -234,11 +230,13 @@ def _parse_detail(detail: str) -> tuple[list[str], list[int]]:
     return syllables, tones
 
 
-def _align(reading: Reading, syllables: list[str], tones: list[int]) -> tuple[float, How] | None:
-    """The best way ``reading`` sits in an entry's syllables: score and how."""
+def _align(reading: Reading, syllables: list[str], tones: list[int]
+           ) -> tuple[float, How, str | None] | None:
+    """The best way ``reading`` sits in an entry's syllables: score, how, and
+    whether the tones the query gives differ from the entry's."""
     typed = reading.syllables
     m, n = len(typed), len(syllables)
-    best: tuple[float, How] | None = None
+    best: tuple[float, How, str | None] | None = None
     for start in range(0, n - m + 1):
         quality, tone_bad = 2, False
         for j in range(m):
@@ -266,7 +264,7 @@ def _align(reading: Reading, syllables: list[str], tones: list[int]) -> tuple[fl
             if tone_bad:
                 score -= TONE_PENALTY
             if best is None or score > best[0]:
-                best = (score, how)
+                best = (score, how, OTHER_TONES if tone_bad else None)
     return best
 
 
@@ -274,31 +272,26 @@ def _search_pinyin(index: Index, query: str, hits: _Hits) -> None:
     options = readings(query)
     if not options:
         return
-    lines, details = index.lines(Kind.PINYIN), index.details(Kind.PINYIN)
     forms = set().union(*(_loose_forms(r) for r in options))
-    candidates = sorted({pos for form in forms for pos in _containing(lines, form)})
-    for pos in candidates:
-        syllables, tones = _parse_detail(details[pos])
+    candidates = {pos: detail for form in forms for pos, _, detail in index.find(Kind.PINYIN, form)}
+    for pos, detail in candidates.items():
+        syllables, tones = _parse_detail(detail)
         best = None
         for reading in options:
             found = _align(reading, syllables, tones)
             if found and (best is None or found[0] > best[0]):
                 best = found
         if best:
-            hits.add(Kind.PINYIN, pos, best[0], best[1])
+            hits.add(Kind.PINYIN, pos, *best)
 
 
 def _search_initials(index: Index, query: str, hits: _Hits) -> None:
     typed = query.replace(" ", "").lower()
     if not looks_like_initials(typed):
         return
-    lines = index.lines(Kind.INITIALS)
-    pos = bisect_left(lines, typed)
-    while pos < len(lines) and lines[pos].startswith(typed):
-        line = lines[pos]
+    for pos, line, _ in index.find(Kind.INITIALS, typed, anchored=True):
         score = 90.0 if line == typed else 80.0 + 8.0 * len(typed) / len(line)
         hits.add(Kind.INITIALS, pos, score, How.INITIALS)
-        pos += 1
 
 
 def _pinyin_letters(query: str) -> str:
@@ -319,19 +312,17 @@ def _fuzzy_pinyin(index: Index, query: str, hits: _Hits, cutoff: float, limit: i
 def _match_words(index: Index, words: list[str], folded: str,
                  add: Callable[[int, float, How], None]) -> bool:
     """Keys holding the (stemmed) words in a row; the last one may be unfinished."""
-    lines, stems = index.lines(Kind.LATIN), index.details(Kind.LATIN)
     needle = " " + " ".join(words)
     found = False
-    for pos in _containing(stems, needle):
-        stem_line = stems[pos]
+    for pos, stem_line, line in index.find(Kind.LATIN, needle):
         whole = needle + " " in stem_line
         if stem_line == needle + " ":
-            how = How.EXACT if lines[pos] == folded else How.INFLECTED
+            how = How.EXACT if line == folded else How.INFLECTED
         elif stem_line.startswith(needle):
             how = How.PREFIX
         else:
             how = How.CONTAINED
-        score = _tiered(how, min(1.0, len(folded) / max(1, len(lines[pos]))))
+        score = _tiered(how, min(1.0, len(folded) / max(1, len(line))))
         add(pos, score - (0.0 if whole else LOOSE_PENALTY), how)
         found = True
     return found
@@ -348,30 +339,28 @@ def _search_latin(index: Index, query: str, hits: _Hits) -> None:
 
     if _match_words(index, words, folded, add) or len(words) < 2:
         return
-    lines, stems = index.lines(Kind.LATIN), index.details(Kind.LATIN)
-    needles = [f" {w} " for w in words[:-1]] + [f" {words[-1]}"]
-    for pos, stem_line in enumerate(stems):
-        if all(n in stem_line for n in needles):
-            add(pos, _tiered(How.WORDS, min(1.0, len(folded) / max(1, len(lines[pos])))), How.WORDS)
+    # Every word somewhere, in any order: the keys holding the rarest word, checked for the others.
+    needles = sorted({f" {w} " for w in words[:-1]} | {f" {words[-1]}"}, key=len, reverse=True)
+    for pos, stem_line, line in index.find(Kind.LATIN, needles[0]):
+        if all(n in stem_line for n in needles[1:]):
+            add(pos, _tiered(How.WORDS, min(1.0, len(folded) / max(1, len(line)))), How.WORDS)
 
 
 def _corrected(index: Index, words: list[str]) -> tuple[list[str], float] | None:
     """The query's words with misspelt ones replaced by the closest word of the
     glossary, and the worst ratio of a replacement; None if nothing to correct."""
-    vocabulary = index.lines(Kind.WORDS)
-    if not vocabulary:
-        return None
     from rapidfuzz import fuzz, process
 
     out, worst = [], 100.0
     for i, word in enumerate(words):
-        pos = bisect_left(vocabulary, word)
-        here = vocabulary[pos] if pos < len(vocabulary) else ""
-        known = here == word or (i == len(words) - 1 and here.startswith(word))
+        known = index.find(Kind.WORDS, word, anchored=True)
+        if i < len(words) - 1:  # the last word may be unfinished
+            known = [f for f in known if f.searched == word]
         if known or len(word) < 4:
             out.append(word)
             continue
-        best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, processor=None, score_cutoff=75)
+        best = process.extractOne(word, index.lines(Kind.WORDS), scorer=fuzz.ratio,
+                                  processor=None, score_cutoff=75)
         if best is None:
             return None
         out.append(best[0])
@@ -437,7 +426,7 @@ def _rank(index: Index, hits: _Hits, langs: tuple[Lang, ...], limit: int) -> lis
         found = index.keys(kind, (h.pos for h in ordered if h.kind is kind))
         keys.update(((kind, pos), key) for pos, key in found.items())
     allowed = {f for lang in langs for f in _LATIN_FIELDS.get(lang, ())}
-    best: dict[int, tuple[float, int, Key, How]] = {}
+    best: dict[int, tuple[float, int, Key, _Hit]] = {}
     for hit in ordered:
         key = keys.get((hit.kind, hit.pos))
         if key is None or (hit.kind is Kind.LATIN and key.field not in allowed):
@@ -448,10 +437,10 @@ def _rank(index: Index, hits: _Hits, langs: tuple[Lang, ...], limit: int) -> lis
         field_rank = FIELD_ORDER.index(key.field) if key.field in FIELD_ORDER else len(FIELD_ORDER)
         old = best.get(key.entry)
         if old is None or (score, -field_rank) > (old[0], -old[1]):
-            best[key.entry] = (max(0.0, score), field_rank, key, hit.how)
+            best[key.entry] = (max(0.0, score), field_rank, key, hit)
     # Ties go to the reference field, then to the shorter (more general) term:
     # économie numérique is 数字经济 before the domain heading 数字经济领域.
-    def order(item: tuple[int, tuple[float, int, Key, How]]) -> tuple[float, int]:
+    def order(item: tuple[int, tuple[float, int, Key, _Hit]]) -> tuple[float, int]:
         return -item[1][0], item[1][1]
 
     ranked = sorted(best.items(), key=order)
@@ -461,8 +450,9 @@ def _rank(index: Index, hits: _Hits, langs: tuple[Lang, ...], limit: int) -> lis
     records = index.records(n for n, _ in ranked)
     top = sorted(ranked, key=lambda item: (-item[1][0], item[1][1], len(records[item[0]]["zh"]),
                                            item[0]))[:limit]
-    return [Match(records[n], round(score, 1), Matched(key.field, key.text, how, key.status))
-            for n, (score, _, key, how) in top]
+    return [Match(records[n], round(score, 1),
+                  Matched(key.field, key.text, hit.how, key.status, hit.tones))
+            for n, (score, _, key, hit) in top]
 
 
 def lookup(index: Index, query: str, lang: Lang | None = None, limit: int = 10) -> list[Match]:

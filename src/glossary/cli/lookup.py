@@ -48,7 +48,7 @@ def lookup(
     index = open_index(user_paths(terms), builtin=not no_builtin)
     matches = search(index, text, lang, limit)
     if not matches:
-        if sys.stderr.isatty():
+        if stderr_is_terminal():
             _hint(text, suggest(index, text, lang))
         raise typer.Exit(EXIT_NOT_FOUND)
     fmt = resolve_format(fmt)
@@ -60,6 +60,10 @@ def lookup(
     else:
         write_records(records, fmt, out(), COLUMNS)
     raise typer.Exit(EXIT_FOUND)
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def _hint(query: str, near: list) -> None:
