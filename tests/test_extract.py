@@ -162,7 +162,7 @@ def test_text_from_stdin_and_tsv_output(run):
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter="\t"))
     assert rows[0]["zh"] == "具身智能" and rows[0]["count"] == "3"
-    assert list(rows[0]) == ["rank", "zh", "count", "score", "pinyin", "line", "example", "extends"]
+    assert list(rows[0]) == ["rank", "zh", "count", "score", "pinyin", "line", "example", "contains"]
 
 
 def test_text_with_no_candidate_exits_1(run):

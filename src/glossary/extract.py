@@ -14,7 +14,8 @@ How candidates are found and scored:
    (车网互动试点 is 车网互动 in one context).
 4. Score = occurrences × specificity × shape. *Specificity* is a TF-IDF-like weight:
    the inverse document frequency of each word in jieba's dictionary (a general
-   background corpus), averaged, so compounds of everyday words score low.
+   background corpus), averaged with the words' lengths as weights, so compounds of
+   everyday words score low.
    *Shape* rewards the compounds of policy language (智慧X, 数字X, 无人X, X领域,
    X一体化, X平台 …, see :data:`PREFIXES` and :data:`HEADS`), prefers two or three
    words, and halves candidates that merely extend a known term.
@@ -83,11 +84,11 @@ class Candidate:
     start: int  # first occurrence, character offset in the text
     line: int  # 1-based line of the first occurrence
     example: str  # the sentence of the first occurrence
-    extends: str | None = None  # the id of a known term it contains, if any
+    contains: str | None = None  # the id of a known term inside it, if any
 
     def to_dict(self) -> dict[str, Any]:
         return {"zh": self.zh, "count": self.count, "score": round(self.score, 3),
-                "line": self.line, "example": self.example, "extends": self.extends}
+                "line": self.line, "example": self.example, "contains": self.contains}
 
 
 # --------------------------------------------------------------------------- background
@@ -268,7 +269,7 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
     tokens = tokenize(text, matcher.find_spans(text), background.cut)
     occurrences: dict[str, list[int]] = defaultdict(list)
     cut_as: dict[str, tuple[str, ...]] = {}
-    extends: dict[str, str] = {}
+    contains: dict[str, str] = {}
     whole: dict[str, bool] = {}  # seen at least once not glued to a lone character
     for run in runs(tokens):
         for i in range(len(run)):
@@ -299,7 +300,7 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
                                        for w in (background.cut(t.text) if t.known else [t.text]))
                 known = next((t.known for t in group if t.known), None)
                 if known:
-                    extends[zh] = known
+                    contains[zh] = known
 
     counts = {zh: len(set(starts)) for zh, starts in occurrences.items()}
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
@@ -315,9 +316,11 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
             continue
         words = cut_as[zh]
         han_words = [w for w in words if _HAN.search(w)]
-        specificity = sum(background.idf(w) for w in han_words) / len(han_words)
+        # Weighted by length: a rare two-character word says more than a common character.
+        specificity = (sum(background.idf(w) * len(w) for w in han_words)
+                       / sum(len(w) for w in han_words))
         score = count * specificity * _shape(words, zh)
-        if zh in extends and not zh.endswith(HEADS):
+        if zh in contains and not zh.endswith(HEADS):
             score *= 0.5
         if not whole.get(zh):
             score *= 0.5  # always next to a lone character: probably cut from a longer word
@@ -341,7 +344,7 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
         start = min(occurrences[zh])
         results.append(Candidate(zh, cut_as[zh], count, score, start,
                                  bisect.bisect_right(line_starts, start),
-                                 example_sentence(text, start, len(zh)), extends.get(zh)))
+                                 example_sentence(text, start, len(zh)), contains.get(zh)))
         if limit and len(results) >= limit:
             break
     return results[:limit] if limit else results
@@ -502,8 +505,8 @@ def yaml_stubs(candidates: Sequence[Candidate], text: str, source_name: str,
         if not _HAN_WORD.match(candidate.zh):
             # Latin letters or digits (5G基站): validate compares only the Han characters.
             lines.append("    pinyin_deliberate: true")
-        if candidate.extends:
-            lines.append(f"    # see_also: [{candidate.extends}]  (contains that known term)")
+        if candidate.contains:
+            lines.append(f"    # see_also: [{candidate.contains}]  (contains that known term)")
     return "\n".join(lines) + "\n"
 
 

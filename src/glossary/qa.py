@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from glossary.errors import InputError
@@ -124,15 +125,22 @@ def words(text: str, lang: Language) -> list[Word]:
     found: list[Word] = []
     for match in _WORD.finditer(text):
         start, end = match.span()
-        folded = fold(match.group())
+        folded, keys = _fold_word(match.group(), lang.code)
         if lang.elided and end < len(text) and text[end] in _APOSTROPHES and folded in lang.elided:
             continue
         if lang.clitics and start > 0 and text[start - 1] in _APOSTROPHES and folded in lang.clitics:
             continue
-        for part in folded.split(" "):  # NFKC may split a word (ligatures never, but be safe)
-            if part:
-                found.append(Word(lang.word_key(part), start, end))
+        found.extend(Word(key, start, end) for key in keys)
     return found
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str, code: str) -> tuple[str, tuple[str, ...]]:
+    """A word folded, and its key(s) (NFKC may split a word: be safe). Cached: running
+    text repeats its words."""
+    folded = fold(word)
+    key = LANGUAGES[code].word_key
+    return folded, tuple(key(part) for part in folded.split(" ") if part)
 
 
 _JOINING_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u2011](?=\w)")

@@ -14,7 +14,7 @@ from glossary.errors import UsageError
 from glossary.render import Format, write_records
 
 CHECK_COLUMNS = ("line", "zh", "id", "verdict", "expected", "found")
-EXTRACT_COLUMNS = ("rank", "zh", "count", "score", "pinyin", "line", "example", "extends")
+EXTRACT_COLUMNS = ("rank", "zh", "count", "score", "pinyin", "line", "example", "contains")
 EXTRACT_TABLE_COLUMNS = ("rank", "zh", "count", "pinyin", "example")
 
 
