@@ -23,7 +23,7 @@ def lookup(
         help="What to look up: hanzi (simplified or traditional), pinyin in any form "
              "(dīkōng jīngjì, di1kong1, dikongjingji, dkjj, lvse), French or English. "
              "Several words make one query. '-' reads one query a line from stdin.",
-        show_default=False)],
+        metavar="QUERY...", show_default=False)],
     lang: Annotated[Optional[Lang], typer.Option(
         "--lang", "-l", case_sensitive=False,
         help="Read the query as zh, pinyin, fr or en only [default: Chinese if it has "
@@ -31,7 +31,7 @@ def lookup(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 10,
     fmt: FormatOption = None,
     encoding: Annotated[Optional[str], typer.Option(
-        "--encoding", help="Encoding of stdin in batch mode [default: detected].",
+        "--encoding", metavar="NAME", help="Encoding of stdin in batch mode [default: detected].",
         show_default=False)] = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
