@@ -14,5 +14,6 @@ from glossary.cli import entries as _entries  # noqa: E402,F401
 from glossary.cli import lookup as _lookup  # noqa: E402,F401
 from glossary.cli import validate as _validate  # noqa: E402,F401
 from glossary.cli import qa as _qa  # noqa: E402,F401
+from glossary.cli import text as _text  # noqa: E402,F401
 
 __all__ = ["app", "main"]

@@ -1,0 +1,353 @@
+"""``segment`` and ``highlight``: reading a Chinese text with the glossary."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Iterable, Iterator, Optional
+
+import typer
+
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, NoBuiltinOption, TermsOption, app,
+                                 console, load, out, stdout_is_terminal)
+from glossary.errors import InputError, UsageError
+
+
+class SegmentFormat(str, Enum):
+    TEXT = "text"
+    JSON = "json"
+    JSONL = "jsonl"
+    TSV = "tsv"
+    CSV = "csv"
+
+
+class HighlightFormat(str, Enum):
+    TEXT = "text"
+    HTML = "html"
+    MD = "md"
+    JSON = "json"
+    JSONL = "jsonl"
+    TSV = "tsv"
+    CSV = "csv"
+
+
+class ColourBy(str, Enum):
+    CATEGORY = "category"
+    DOMAIN = "domain"
+
+
+MACHINE = (HighlightFormat.JSON, HighlightFormat.JSONL, HighlightFormat.TSV, HighlightFormat.CSV)
+TOKEN_COLUMNS = ("text", "start", "end", "id")
+SUMMARY_COLUMNS = ("zh", "count", "pinyin", "fr", "en", "domain")
+
+EncodingOption = Annotated[
+    Optional[str],
+    typer.Option("--encoding", "-e", metavar="NAME",
+                 help="Encoding of the input [default: detected: UTF-8, GB18030 or Big5].",
+                 show_default=False),
+]
+
+# Rich styles for terms on a terminal, by category; domains take the palette in turn.
+CATEGORY_STYLES = {
+    "general": "bold white on grey23",
+    "new-fields": "bold black on dark_sea_green2",
+    "industry-upgrade": "bold black on light_goldenrod2",
+    "sectoral": "bold black on light_sky_blue1",
+    "governance": "bold black on plum2",
+    "livelihood": "bold black on light_salmon1",
+}
+DOMAIN_PALETTE = ("dark_sea_green2", "light_goldenrod2", "light_sky_blue1", "plum2",
+                  "light_salmon1", "pale_turquoise1", "khaki1", "thistle1", "light_pink1",
+                  "aquamarine1", "wheat1")
+
+_PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
+_HAN = re.compile(r"[\u3400-\u9FFF\uF900-\uFAFF]")
+
+
+# --------------------------------------------------------------------------- input
+
+def _stdin_or_refuse(what: str) -> None:
+    if sys.stdin is None or (hasattr(sys.stdin, "isatty") and sys.stdin.isatty()):
+        raise UsageError(f"give {what}, or - to read standard input")
+
+
+def _segment_input(given: Optional[str], encoding: Optional[str]) -> Iterable[str]:
+    """Pieces of the text to segment: a file, stdin (``-`` or nothing), or the argument itself."""
+    from glossary.textio import iter_text_chunks
+
+    if given is None or given == "-":
+        if given is None:
+            _stdin_or_refuse("a text or a file")
+        return iter_text_chunks("-", encoding)
+    path = Path(given)
+    if path.is_file():
+        return iter_text_chunks(given, encoding)
+    if path.is_dir():
+        raise InputError("is a directory, not a text file", given)
+    if _PATH_LIKE.search(given) and not _HAN.search(given) and "\n" not in given:
+        raise InputError("no such file (to segment this as text, quote it with some Chinese)",
+                         given)
+    if encoding:
+        raise UsageError("--encoding applies to a file or stdin, not to a text argument")
+    return [given]
+
+
+def _highlight_input(given: Optional[str], encoding: Optional[str]) -> Iterable[str]:
+    from glossary.textio import iter_text_chunks
+
+    if given is None:
+        _stdin_or_refuse("a file")
+        given = "-"
+    return iter_text_chunks(given, encoding)
+
+
+def _use_colour() -> bool:
+    return stdout_is_terminal() and "NO_COLOR" not in os.environ
+
+
+# --------------------------------------------------------------------------- segment
+
+def _pinyin_of(glossary):
+    """A function token → pinyin: the entry's reviewed pinyin for a term, pypinyin for
+    other Han words, None for anything else."""
+    from pypinyin import Style, lazy_pinyin
+
+    def pinyin(token) -> Optional[str]:
+        if token.entry_id is not None:
+            return glossary.get(token.entry_id).pinyin
+        if not _HAN.search(token.text):
+            return None
+        return "".join(lazy_pinyin(token.text, style=Style.TONE, errors=lambda x: x))
+
+    return pinyin
+
+
+def _write_tokens_text(tokens: Iterator, sep: str, pinyin, stream) -> None:
+    """Tokens separated by ``sep``, one output line per input line. Whitespace
+    tokens only separate words and are not printed; line breaks are kept."""
+    from glossary.highlight import visible
+
+    show = visible if stdout_is_terminal() else (lambda s: s)
+    line: list[str] = []
+    for token in tokens:
+        text = token.text
+        if "\n" in text or "\r" in text:
+            stream.write(sep.join(line) + text)
+            line = []
+            continue
+        if text.isspace():
+            continue
+        if pinyin is not None:
+            reading = pinyin(token)
+            if reading:
+                text = f"{text}/{reading.replace(' ', '')}"
+        line.append(show(text))
+    if line:
+        stream.write(sep.join(line))
+
+
+@app.command()
+def segment(
+    text: Annotated[Optional[str], typer.Argument(
+        metavar="[TEXT|FILE|-]",
+        help="The text itself, a file, or - (or nothing) for standard input.",
+        show_default=False)] = None,
+    fmt: Annotated[SegmentFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="text: tokens separated by --sep, one line per input line; json / jsonl / tsv / csv: "
+             "one record per token with text, start, end (character offsets) and id.")]
+    = SegmentFormat.TEXT,
+    sep: Annotated[str, typer.Option("--sep", help="Token separator of the text format.")] = " ",
+    pinyin: Annotated[bool, typer.Option("--pinyin", help="Add each token's pinyin.")] = False,
+    hmm: Annotated[bool, typer.Option("--hmm/--no-hmm",
+                                      help="Let jieba guess words missing from its dictionary.")]
+    = True,
+    encoding: EncodingOption = None,
+    terms: TermsOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """Cut Chinese text into words, glossary terms kept whole (even those with punctuation).
+
+    Joined, the tokens give back the input exactly; offsets are character offsets into the
+    decoded input. Traditional characters stay as they are.
+    """
+    from glossary.matcher import TermMatcher
+    from glossary.render import Format, write_records
+    from glossary.segment import Segmenter
+
+    chunks = _segment_input(text, encoding)
+    glossary = load(terms, no_builtin)
+    segmenter = Segmenter(TermMatcher.from_glossary(glossary), hmm=hmm)
+    tokens = segmenter.iter_tokens(chunks)
+    reading = _pinyin_of(glossary) if pinyin else None
+    stream = out()
+    if fmt is SegmentFormat.TEXT:
+        _write_tokens_text(tokens, sep, reading, stream)
+        raise typer.Exit(EXIT_FOUND)
+
+    def records():
+        for token in tokens:
+            record = {"text": token.text, "start": token.start, "end": token.end,
+                      "id": token.entry_id}
+            if reading is not None:
+                record["pinyin"] = reading(token)
+            yield record
+
+    columns = (*TOKEN_COLUMNS, "pinyin") if pinyin else TOKEN_COLUMNS
+    write_records(records(), Format(fmt.value), stream, columns)
+    raise typer.Exit(EXIT_FOUND)
+
+
+# --------------------------------------------------------------------------- highlight
+
+def _term_style(entry, colour_by: ColourBy) -> str:
+    if colour_by is ColourBy.CATEGORY:
+        return CATEGORY_STYLES.get(entry.category, "bold reverse")
+    from glossary.taxonomy import DOMAIN_SLUGS
+
+    index = DOMAIN_SLUGS.index(entry.domain) if entry.domain in DOMAIN_SLUGS else 0
+    return f"bold black on {DOMAIN_PALETTE[index % len(DOMAIN_PALETTE)]}"
+
+
+def _print_coloured(blocks, matcher, glossary, gloss, colour_by):
+    """The text on a terminal: each term coloured, its gloss dim after it; Rich wraps lines."""
+    from rich.text import Text
+
+    from glossary.highlight import Tally, gloss_of, visible
+
+    con = console()
+    tally = Tally()
+    ids = matcher.entry_ids
+    for offset, block, matches in blocks:
+        text = Text()
+        pos = 0
+        for start, end, index in matches:
+            start -= offset
+            end -= offset
+            text.append(visible(block[pos:start]))
+            entry = glossary.get(ids[index])
+            text.append(visible(block[start:end]), style=_term_style(entry, colour_by))
+            note = gloss_of(entry, gloss)
+            if note:
+                text.append(f"〔{visible(note)}〕", style="dim italic")
+            tally.add(ids[index])
+            pos = end
+        text.append(visible(block[pos:]))
+        con.print(text, end="", soft_wrap=False)
+    return tally
+
+
+def _print_summary(records, fmt: HighlightFormat, stream) -> None:
+    from glossary.highlight import SUMMARY_FIELDS, write_markdown_summary
+    from glossary.render import Format, write_records
+
+    if fmt is HighlightFormat.MD:
+        write_markdown_summary(records, stream)
+    elif fmt in MACHINE:
+        write_records(records, Format(fmt.value), stream, SUMMARY_FIELDS)
+    elif stdout_is_terminal():
+        write_records(records, Format.TABLE, stream, SUMMARY_COLUMNS, console=console(),
+                      title=f"{len(records)} terms, {sum(r['count'] for r in records)} occurrences")
+    else:
+        write_records(records, Format.TSV, stream, SUMMARY_COLUMNS)
+
+
+@app.command()
+def highlight(
+    file: Annotated[Optional[str], typer.Argument(
+        metavar="[FILE|-]", help="The text to read: a file, or - (or nothing) for standard input.",
+        show_default=False)] = None,
+    fmt: Annotated[HighlightFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="text: the text with terms marked (colour on a terminal, {term|gloss} otherwise); "
+             "html: a standalone page; md: Markdown; json / jsonl / tsv / csv: one record per "
+             "occurrence (start, end, text, id, zh, pinyin, fr, en, domain).")]
+    = HighlightFormat.TEXT,
+    gloss: Annotated[str, typer.Option(
+        "--gloss", "-g", metavar="fr|en|pinyin|none",
+        help="What to show next to each term.")] = "fr",
+    summary: Annotated[bool, typer.Option(
+        "--summary", "-s",
+        help="Add a table of the terms found with their counts and renderings (with "
+             "json / jsonl / tsv / csv: print it instead of the occurrences).")] = False,
+    summary_only: Annotated[bool, typer.Option(
+        "--summary-only", help="Print only the table of the terms found.")] = False,
+    all_: Annotated[bool, typer.Option(
+        "--all", "-a", help="Also report terms nested in longer ones (json / jsonl / tsv / csv).")]
+    = False,
+    ruby: Annotated[bool, typer.Option(
+        "--ruby", help="html: pinyin above the text (ruby).")] = False,
+    colour_by: Annotated[ColourBy, typer.Option(
+        "--colour-by", "--color-by", case_sensitive=False,
+        help="Colour terms by category or by domain.")] = ColourBy.CATEGORY,
+    encoding: EncodingOption = None,
+    terms: TermsOption = None,
+    no_builtin: NoBuiltinOption = False,
+) -> None:
+    """Show a Chinese text with every glossary term marked and glossed.
+
+    Exit status: 0 if a term was found, 1 if none, 2 on bad input. Offsets in machine
+    output are character offsets into the decoded input.
+    """
+    from glossary import highlight as hl
+    from glossary.matcher import TermMatcher
+
+    try:
+        gloss_kind = hl.Gloss(gloss.lower())
+    except ValueError:
+        raise UsageError(f"--gloss must be one of fr, en, pinyin, none (not {gloss!r})") from None
+    if all_ and fmt not in MACHINE:
+        raise UsageError("--all needs --format json, jsonl, tsv or csv "
+                         "(marked text cannot show nested terms)")
+    if summary_only and fmt is HighlightFormat.HTML:
+        raise UsageError("--summary-only has no HTML form: the page's index is the summary")
+    if ruby and fmt is not HighlightFormat.HTML:
+        raise UsageError("--ruby is for --format html")
+    chunks = _highlight_input(file, encoding)
+    glossary = load(terms, no_builtin)
+    matcher = TermMatcher.from_glossary(glossary)
+    stream = out()
+    only_summary = summary_only or (summary and fmt in MACHINE)
+
+    if fmt in MACHINE or only_summary:
+        writer = hl.SpanWriter(matcher, glossary)
+        pieces = hl.all_matches(matcher, chunks, overlapping=all_)
+        if only_summary:
+            for _ in writer.records(pieces):
+                pass
+        elif fmt is HighlightFormat.JSONL:
+            writer.jsonl(pieces, stream)
+        elif fmt is HighlightFormat.JSON:
+            writer.json(pieces, stream)
+        else:
+            from glossary.render import Format, write_records
+
+            write_records(writer.records(pieces), Format(fmt.value), stream, hl.SPAN_FIELDS)
+        tally = writer.tally
+        if only_summary:
+            _print_summary(tally.records(glossary), fmt, stream)
+        raise typer.Exit(EXIT_FOUND if tally.counts else EXIT_NOT_FOUND)
+
+    blocks = hl.iter_blocks(matcher, chunks)
+    if fmt is HighlightFormat.HTML:
+        from glossary.html import write_page
+        from glossary.textio import source_name
+
+        name = source_name(file or "-")
+        tally = write_page(blocks, matcher, glossary, stream, gloss=gloss_kind, ruby=ruby,
+                           colour_by=colour_by.value, title=f"{name} — glossary terms",
+                           note=f"{len(glossary)} glossary entries; hover or focus a term "
+                                "for its renderings.")
+    elif fmt is HighlightFormat.MD:
+        tally = hl.write_markdown(blocks, matcher, glossary, gloss_kind, stream)
+    elif _use_colour():
+        tally = _print_coloured(blocks, matcher, glossary, gloss_kind, colour_by)
+    else:
+        tally = hl.write_plain(blocks, matcher, glossary, gloss_kind, stream)
+    if summary and fmt is not HighlightFormat.HTML:
+        stream.write("\n")
+        _print_summary(tally.records(glossary), fmt, stream)
+    raise typer.Exit(EXIT_FOUND if tally.counts else EXIT_NOT_FOUND)

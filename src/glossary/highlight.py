@@ -1,0 +1,315 @@
+"""Glossary terms marked in running text: spans, glosses, counts, Markdown and JSON.
+
+The text is read in pieces (:func:`glossary.textio.iter_text_chunks`) and
+searched with :class:`glossary.matcher.TermMatcher`; nothing here holds the
+whole text, so a file of any size goes through in bounded memory. The HTML
+page is in :mod:`glossary.html`; the terminal rendering in the CLI.
+
+Offsets are character offsets into the decoded input, end exclusive.
+
+This module is pure: it writes to the file objects it is given and never
+imports Typer or Rich.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
+
+if TYPE_CHECKING:
+    from glossary.matcher import TermMatcher
+    from glossary.model import Entry
+    from glossary.store import Glossary
+
+SPAN_FIELDS: tuple[str, ...] = ("start", "end", "text", "id", "zh", "pinyin", "fr", "en", "domain")
+SUMMARY_FIELDS: tuple[str, ...] = ("id", "zh", "count", "pinyin", "fr", "en", "domain", "category")
+# A line longer than this is still cut into blocks, so memory stays bounded.
+MAX_BLOCK_CHARS = 1 << 20
+
+
+class Gloss(str, Enum):
+    """What is shown next to a marked term."""
+
+    FR = "fr"
+    EN = "en"
+    PINYIN = "pinyin"
+    NONE = "none"
+
+
+def gloss_of(entry: "Entry", gloss: Gloss) -> str:
+    """The gloss of an entry: its French or English rendering, its pinyin, or nothing."""
+    if gloss is Gloss.NONE:
+        return ""
+    if gloss is Gloss.EN:
+        return entry.en or ""
+    return getattr(entry, gloss.value) or ""
+
+
+def span_record(start: int, end: int, text: str, entry: "Entry") -> dict[str, Any]:
+    """One occurrence as a JSON-ready record (the fields of :data:`SPAN_FIELDS`)."""
+    return {"start": start, "end": end, "text": text, "id": entry.id, "zh": entry.zh,
+            "pinyin": entry.pinyin, "fr": entry.fr, "en": entry.en, "domain": entry.domain}
+
+
+# --------------------------------------------------------------------------- reading
+
+def iter_blocks(matcher: "TermMatcher", chunks: Iterable[str]) -> Iterator[tuple[int, str, list]]:
+    """``(offset, block, matches)``: the text in blocks that end at a newline (or at
+    the end), each with its non-overlapping matches (global offsets).
+
+    Terms never contain a newline, so no term is cut. A line longer than
+    :data:`MAX_BLOCK_CHARS` is cut at a piece boundary, where no term is cut either.
+    """
+    pending_offset = 0
+    pending: list[str] = []
+    pending_len = 0
+    pending_matches: list = []
+    for offset, piece, matches in matcher.iter_chunk_matches(chunks):
+        newline = piece.rfind("\n")
+        if newline < 0 and pending_len + len(piece) < MAX_BLOCK_CHARS:
+            if not pending:
+                pending_offset = offset
+            pending.append(piece)
+            pending_len += len(piece)
+            pending_matches.extend(matches)
+            continue
+        cut = newline + 1 if newline >= 0 else len(piece)
+        head, tail = piece[:cut], piece[cut:]
+        split = offset + cut
+        block = "".join(pending) + head
+        block_offset = pending_offset if pending else offset
+        head_matches = [m for m in matches if m[0] < split]
+        yield block_offset, block, pending_matches + head_matches
+        pending, pending_len, pending_matches = [], 0, []
+        if tail:
+            pending_offset = split
+            pending = [tail]
+            pending_len = len(tail)
+            pending_matches = [m for m in matches if m[0] >= split]
+    if pending:
+        yield pending_offset, "".join(pending), pending_matches
+
+
+def all_matches(matcher: "TermMatcher", chunks: Iterable[str],
+                overlapping: bool = False) -> Iterator[tuple[int, str, list]]:
+    """``(offset, piece, matches)`` for machine output: pieces of any shape."""
+    return matcher.iter_chunk_matches(chunks, overlapping)
+
+
+# --------------------------------------------------------------------------- counting
+
+@dataclass
+class Tally:
+    """How many times each entry was found, in order of first occurrence."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, entry_id: str) -> int:
+        """Count one more occurrence; return its number (1 for the first)."""
+        n = self.counts.get(entry_id, 0) + 1
+        self.counts[entry_id] = n
+        return n
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def records(self, glossary: "Glossary") -> list[dict[str, Any]]:
+        """The summary: one record per entry found (fields of :data:`SUMMARY_FIELDS`)."""
+        out = []
+        for entry_id, count in self.counts.items():
+            entry = glossary.get(entry_id)
+            out.append({"id": entry_id, "zh": entry.zh, "count": count, "pinyin": entry.pinyin,
+                        "fr": entry.fr, "en": entry.en, "domain": entry.domain,
+                        "category": entry.category})
+        return out
+
+
+# --------------------------------------------------------------------------- JSON spans
+
+class SpanWriter:
+    """Writes spans as JSON lines (or one JSON array), fast.
+
+    Each form's fixed fields (text, id, zh, pinyin, fr, en, domain) are
+    serialised once; an occurrence only adds its two offsets. The output is
+    what ``json.dumps`` gives for :func:`span_record`.
+    """
+
+    def __init__(self, matcher: "TermMatcher", glossary: "Glossary") -> None:
+        self._suffix: list[str | None] = [None] * len(matcher.forms)
+        self._matcher = matcher
+        self._glossary = glossary
+        self.tally = Tally()
+
+    def _tail(self, index: int) -> str:
+        tail = self._suffix[index]
+        if tail is None:
+            form = self._matcher.forms[index]
+            entry = self._glossary.get(self._matcher.entry_ids[index])
+            record = span_record(0, 0, form, entry)
+            del record["start"], record["end"]
+            tail = ", " + json.dumps(record, ensure_ascii=False)[1:]
+            self._suffix[index] = tail
+        return tail
+
+    def jsonl(self, pieces: Iterable[tuple[int, str, list]], out: IO[str]) -> None:
+        tail = self._tail
+        counts = self.tally.counts
+        ids = self._matcher.entry_ids
+        for _offset, _piece, matches in pieces:
+            if not matches:
+                continue
+            out.write("".join([f'{{"start": {s}, "end": {e}{tail(i)}\n' for s, e, i in matches]))
+            for _s, _e, i in matches:
+                entry_id = ids[i]
+                counts[entry_id] = counts.get(entry_id, 0) + 1
+
+    def json(self, pieces: Iterable[tuple[int, str, list]], out: IO[str]) -> None:
+        tail = self._tail
+        counts = self.tally.counts
+        ids = self._matcher.entry_ids
+        first = True
+        out.write("[")
+        for _offset, _piece, matches in pieces:
+            if not matches:
+                continue
+            lines = [f'{{"start": {s}, "end": {e}{tail(i)}' for s, e, i in matches]
+            out.write(("\n" if first else ",\n") + ",\n".join(lines))
+            first = False
+            for _s, _e, i in matches:
+                entry_id = ids[i]
+                counts[entry_id] = counts.get(entry_id, 0) + 1
+        out.write("\n]\n")
+
+    def records(self, pieces: Iterable[tuple[int, str, list]]) -> Iterator[dict[str, Any]]:
+        """Span records one by one (for TSV and CSV through the shared renderer)."""
+        get = self._glossary.get
+        ids, forms = self._matcher.entry_ids, self._matcher.forms
+        for _offset, _piece, matches in pieces:
+            for s, e, i in matches:
+                self.tally.add(ids[i])
+                yield span_record(s, e, forms[i], get(ids[i]))
+
+
+# --------------------------------------------------------------------------- Markdown
+
+# Characters that make inline Markdown (emphasis, code, links, HTML, entities,
+# GFM tables and strike-through), and what makes a block at the start of a line
+# (heading, quote, list, setext underline, thematic break, indented code).
+# Backslash-escaped, ASCII punctuation stands for itself in CommonMark.
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~!])")
+_MD_LINE_START = re.compile(r"(?m)^( *)([#>+=-]|\d+(?=[.)]))?")
+
+
+def md_escape(text: str) -> str:
+    """``text`` as Markdown that shows it as it is."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(_line_start, text)
+
+
+def _line_start(m: re.Match) -> str:
+    spaces, mark = m.group(1), m.group(2) or ""
+    if mark[:1].isdigit():
+        mark += "\\"
+    elif mark:
+        mark = "\\" + mark
+    return "&#32;" * len(spaces) + mark
+
+
+def _md_text(block: str, start: int, end: int) -> str:
+    """``block[start:end]`` escaped; a line break after a non-empty line becomes a
+    Markdown hard break (two trailing spaces), so the text keeps its lines."""
+    piece = md_escape(block[start:end])
+    if "\n" not in piece:
+        return piece
+    lines = piece.split("\n")
+    prev_empty = start == 0 or block[start - 1] == "\n"
+    out = []
+    for i, line in enumerate(lines[:-1]):
+        empty = not line and (prev_empty if i == 0 else True)
+        out.append(line if empty else line + "  ")
+    out.append(lines[-1])
+    return "\n".join(out)
+
+
+def write_markdown(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
+                   glossary: "Glossary", gloss: Gloss, out: IO[str]) -> Tally:
+    """The text with each term in bold followed by its gloss in parentheses."""
+    tally = Tally()
+    ids = matcher.entry_ids
+    cache: dict[int, str] = {}
+    for offset, block, matches in blocks:
+        parts: list[str] = []
+        pos = 0
+        for start, end, index in matches:
+            start -= offset
+            end -= offset
+            if start > pos:
+                parts.append(_md_text(block, pos, start))
+            marked = cache.get(index)
+            if marked is None:
+                entry = glossary.get(ids[index])
+                text = gloss_of(entry, gloss)
+                marked = f"**{md_escape(block[start:end])}**"
+                if text:
+                    marked += f" ({md_escape(text)})"
+                cache[index] = marked
+            parts.append(marked)
+            tally.add(ids[index])
+            pos = end
+        parts.append(_md_text(block, pos, len(block)))
+        out.write("".join(parts))
+    return tally
+
+
+def write_markdown_summary(records: list[dict[str, Any]], out: IO[str]) -> None:
+    """The summary as a Markdown table."""
+    out.write("\n| zh | count | pinyin | fr | en | domain |\n|---|---:|---|---|---|---|\n")
+    for r in records:
+        cells = [r["zh"], str(r["count"]), r["pinyin"], r["fr"], r["en"] or "", r["domain"]]
+        out.write("| " + " | ".join(md_escape(c) for c in cells) + " |\n")
+
+
+# --------------------------------------------------------------------------- plain text
+
+# C0 controls (but tab, line feed and carriage return), DEL and C1 controls shown
+# as visible characters: an escape sequence in the input must not drive the terminal.
+_VISIBLE = {code: chr(0x2400 + code) for code in range(0x20) if code not in (9, 10, 13)}
+_VISIBLE[0x7F] = "\u2421"
+_VISIBLE.update({code: f"\\x{code:02x}" for code in range(0x80, 0xA0)})
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters replaced by visible ones (ESC → ␛)."""
+    return text.translate(_VISIBLE)
+
+
+def write_plain(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
+                glossary: "Glossary", gloss: Gloss, out: IO[str]) -> Tally:
+    """The text with each term written ``{term|gloss}`` (``{term}`` without a gloss):
+    the terminal rendering without colour, for pipes and ``NO_COLOR``."""
+    tally = Tally()
+    ids = matcher.entry_ids
+    cache: dict[int, str] = {}
+    for offset, block, matches in blocks:
+        parts: list[str] = []
+        pos = 0
+        for start, end, index in matches:
+            start -= offset
+            end -= offset
+            parts.append(visible(block[pos:start]))
+            marked = cache.get(index)
+            if marked is None:
+                text = gloss_of(glossary.get(ids[index]), gloss)
+                term = visible(block[start:end])
+                marked = f"{{{term}|{visible(text)}}}" if text else f"{{{term}}}"
+                cache[index] = marked
+            parts.append(marked)
+            tally.add(ids[index])
+            pos = end
+        parts.append(visible(block[pos:]))
+        out.write("".join(parts))
+    return tally
