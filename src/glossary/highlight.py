@@ -204,10 +204,14 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~!])")
 _MD_LINE_START = re.compile(r"(?m)^( *)([#>+=-]|\d+(?=[.)]))?")
 
 
-def md_escape(text: str) -> str:
-    """``text`` as Markdown that shows it as it is."""
+def md_escape(text: str, at_line_start: bool = True) -> str:
+    """``text`` as Markdown that shows it as it is (``at_line_start``: whether it
+    begins a line, where more characters make markup)."""
     text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(_line_start, text)
+    if at_line_start:
+        return _MD_LINE_START.sub(_line_start, text)
+    head, newline, rest = text.partition("\n")
+    return head + newline + _MD_LINE_START.sub(_line_start, rest) if newline else head
 
 
 def _line_start(m: re.Match) -> str:
@@ -222,11 +226,11 @@ def _line_start(m: re.Match) -> str:
 def _md_text(block: str, start: int, end: int) -> str:
     """``block[start:end]`` escaped; a line break after a non-empty line becomes a
     Markdown hard break (two trailing spaces), so the text keeps its lines."""
-    piece = md_escape(block[start:end])
+    prev_empty = start == 0 or block[start - 1] == "\n"
+    piece = md_escape(block[start:end], at_line_start=prev_empty)
     if "\n" not in piece:
         return piece
     lines = piece.split("\n")
-    prev_empty = start == 0 or block[start - 1] == "\n"
     out = []
     for i, line in enumerate(lines[:-1]):
         empty = not line and (prev_empty if i == 0 else True)
@@ -253,9 +257,9 @@ def write_markdown(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatche
             if marked is None:
                 entry = glossary.get(ids[index])
                 text = gloss_of(entry, gloss)
-                marked = f"**{md_escape(block[start:end])}**"
+                marked = f"**{md_escape(block[start:end], False)}**"
                 if text:
-                    marked += f" ({md_escape(text)})"
+                    marked += f" ({md_escape(text, False)})"
                 cache[index] = marked
             parts.append(marked)
             tally.add(ids[index])

@@ -51,6 +51,7 @@ mark.term:hover::after, mark.term:focus::after {
   background: #222; color: #fff; border-radius: 6px; box-shadow: 0 4px 14px rgba(0,0,0,.25); }
 .gloss { font-size: .75em; color: var(--muted); margin-left: .15em; }
 ruby rt { font-size: .55em; color: var(--muted); }
+main.ruby { line-height: 2.8; }
 aside { font-size: .9rem; }
 aside h2 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
 .legend { list-style: none; padding: 0; margin: 0; }
@@ -177,7 +178,7 @@ class PageWriter:
             f"<title>{escape(self.title)}</title>\n<style>{CSS}{rules}\n</style>\n</head>\n<body>\n"
             "<div class=\"page\">\n"
             f"<header><h1>{escape(self.title)}</h1><p>{escape(note)}</p></header>\n"
-            "<main class=\"text\" lang=\"zh\">")
+            f"<main class=\"text{' ruby' if self.ruby else ''}\" lang=\"zh\">")
 
     def block(self, offset: int, block: str, matches: list) -> None:
         ids = self.matcher.entry_ids
