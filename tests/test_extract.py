@@ -195,12 +195,3 @@ def test_binary_input_exits_2(run, tmp_path):
     result = run("extract", str(path))
     assert result.exit_code == 2 and "binary" in result.stderr
 
-
-def test_a_corrupt_jieba_cache_is_rebuilt(tmp_path, monkeypatch):
-    import glossary.extract as extract_module
-
-    monkeypatch.setenv("GLOSSARY_CACHE_DIR", str(tmp_path))
-    (tmp_path / "jieba.cache").write_bytes(b"not marshal data")
-    monkeypatch.setattr(extract_module, "_TOKENIZER", None)
-    background = extract_module.Background()
-    assert background.cut("发展虚拟电厂") == ["发展", "虚拟", "电厂"]

@@ -2,9 +2,9 @@
 
 How candidates are found and scored:
 
-1. Known glossary terms are located with :class:`glossary.matcher.TermMatcher` and
-   kept as single tokens; the rest of the text is cut by jieba (dictionary only, no
-   HMM: unknown words come out as single characters, which step 2 joins again).
+1. Known glossary terms are kept as single tokens and the rest of the text is cut by
+   jieba, both through :class:`glossary.segment.Segmenter` (jieba's dictionary only,
+   no HMM: an unknown word comes out as single characters, glued back here).
 2. Punctuation, Latin text and *boundary words* (particles, conjunctions, the verbs
    and adverbs of policy prose: 的, 和, 加快, 推动, 支持, 积极 …) split the text into
    runs; every sequence of 1 to 4 tokens inside a run is a candidate.
@@ -20,8 +20,9 @@ How candidates are found and scored:
    X一体化, X平台 …, see :data:`PREFIXES` and :data:`HEADS`), prefers two or three
    words, and halves candidates that merely extend a known term.
 
-This module is pure: no printing, no Typer, no Rich; jieba, pypinyin and OpenCC are
-imported inside the functions that use them.
+This module is pure: no printing, no Typer, no Rich; jieba (through
+:mod:`glossary.segment`), pypinyin and OpenCC are imported inside the functions that
+use them.
 """
 
 from __future__ import annotations
@@ -94,31 +95,40 @@ class Candidate:
 # --------------------------------------------------------------------------- background
 
 class Background:
-    """Word frequencies of a general corpus (jieba's dictionary) and a cutter."""
+    """The general background: jieba's dictionary frequencies, and its cut.
 
-    def __init__(self) -> None:
-        self._tokenizer = _jieba_tokenizer()
-        self.total = self._tokenizer.total
+    Both come from :class:`glossary.segment.Segmenter` (our one wrapper of jieba), with
+    jieba's HMM off: an unknown word comes out as single characters, which
+    :func:`refine` glues back."""
+
+    def __init__(self, text: str, matcher: Any) -> None:
+        from glossary.segment import Segmenter
+
+        self.segmenter = Segmenter(matcher, hmm=False)
+        self.freq, self.total = self.segmenter.frequencies(text)
         self._max_idf = math.log(self.total)
 
     def cut(self, text: str) -> list[str]:
-        """jieba's words (dictionary only), long ones split into their dictionary parts
-        (接口技术 → 接口 技术), runs of lone characters glued back (脑 机 → 脑机)."""
-        words: list[str] = []
-        for word in self._tokenizer.lcut(text, HMM=False):
-            words.extend(self.split(word))
-        return _glue_single_characters(words)
+        """jieba's words for a piece of the text, refined (see :func:`refine`)."""
+        return self.refine(self.segmenter.words(text))
+
+    def refine(self, words: list[str]) -> list[str]:
+        """Long words split into their dictionary parts (接口技术 → 接口 技术), runs of lone
+        characters glued back (脑 机 → 脑机)."""
+        out: list[str] = []
+        for word in words:
+            out.extend(self.split(word))
+        return _glue_single_characters(out)
 
     def split(self, word: str) -> list[str]:
         """A word of four characters or more as two dictionary words of two or more
         characters each, the likeliest split, recursively; else the word itself."""
         if len(word) < 4 or not _HAN_WORD.match(word):
             return [word]
-        freq = self._tokenizer.FREQ
+        freq = self.freq
         best, best_score = None, 0.0
         for i in range(2, len(word) - 1):
-            left, right = word[:i], word[i:]
-            f_left, f_right = freq.get(left) or 0, freq.get(right) or 0
+            f_left, f_right = freq.get(word[:i]) or 0, freq.get(word[i:]) or 0
             if f_left and f_right:
                 score = math.log(f_left) + math.log(f_right)
                 if best is None or score > best_score:
@@ -129,55 +139,30 @@ class Background:
 
     def idf(self, word: str) -> float:
         """log(N / (1 + f)), scaled to 0..1 (1 = a word the background never saw)."""
-        freq = self._tokenizer.FREQ.get(word) or 0
-        return math.log(self.total / (1 + freq)) / self._max_idf
+        return math.log(self.total / (1 + (self.freq.get(word) or 0))) / self._max_idf
 
-    def known_word(self, word: str) -> bool:
-        return bool(self._tokenizer.FREQ.get(word))
+    def tokens(self, text: str) -> list[Token]:
+        """Glossary terms as single tokens, jieba's refined words between them."""
+        out: list[Token] = []
+        pending: list[Any] = []
 
+        def flush() -> None:
+            if not pending:
+                return
+            offset = pending[0].start
+            for word in self.refine([t.text for t in pending]):
+                out.append(Token(word, offset))
+                offset += len(word)
+            pending.clear()
 
-_TOKENIZER = None
-
-
-def _jieba_tokenizer():
-    """A private jieba.Tokenizer (never jieba's global one), its cache in our cache dir,
-    its start-up messages silenced. The cache is read with ``marshal.loads`` on the
-    bytes, about three times faster than jieba's own ``marshal.load`` on the file."""
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        import logging
-        import marshal
-        import os
-
-        import jieba
-
-        from glossary.cache import cache_dir
-
-        logging.getLogger("jieba").setLevel(logging.WARNING)
-        jieba.setLogLevel(logging.WARNING)
-        tokenizer = jieba.Tokenizer()
-        directory = cache_dir()
-        cache = directory / "jieba.cache"
-        dictionary = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-        try:
-            fresh = cache.stat().st_mtime > os.path.getmtime(dictionary)
-        except OSError:
-            fresh = False
-        if fresh:
-            try:
-                tokenizer.FREQ, tokenizer.total = marshal.loads(cache.read_bytes())
-                tokenizer.initialized = True
-            except (OSError, ValueError, EOFError, TypeError):
-                tokenizer = jieba.Tokenizer()  # unreadable: let jieba rebuild it
-        if not tokenizer.initialized:
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-                tokenizer.tmp_dir = str(directory)
-            except OSError:
-                pass  # jieba falls back to the temporary directory
-            tokenizer.initialize()
-        _TOKENIZER = tokenizer
-    return _TOKENIZER
+        for token in self.segmenter.segment(text):
+            if token.entry_id:
+                flush()
+                out.append(Token(token.text, token.start, token.entry_id))
+            else:
+                pending.append(token)
+        flush()
+        return out
 
 
 # --------------------------------------------------------------------------- tokens
@@ -197,29 +182,6 @@ def _glue_single_characters(words: list[str]) -> list[str]:
         if word:
             out.append(word)
     return out
-
-
-def tokenize(text: str, spans: Sequence[Any], cut) -> list[Token]:
-    """Known-term spans as single tokens, jieba's words between them."""
-    tokens: list[Token] = []
-    pos = 0
-
-    def cut_between(start: int, end: int) -> None:
-        offset = start
-        for word in cut(text[start:end]):
-            tokens.append(Token(word, offset))
-            offset += len(word)
-
-    for span in sorted(spans, key=lambda s: s.start):
-        if span.start < pos:
-            continue
-        if span.start > pos:
-            cut_between(pos, span.start)
-        tokens.append(Token(text[span.start:span.end], span.start, span.entry_id))
-        pos = span.end
-    if pos < len(text):
-        cut_between(pos, len(text))
-    return tokens
 
 
 def runs(tokens: Iterable[Token]) -> list[list[Token]]:
@@ -272,17 +234,17 @@ def _shape(words: Sequence[str], zh: str) -> float:
 
 
 def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1,
-            matcher: Any = None, background: Background | None = None) -> list[Candidate]:
+            matcher: Any = None) -> list[Candidate]:
     """Candidate terms of ``text`` missing from ``glossary``, best first."""
     if matcher is None:
         from glossary.matcher import TermMatcher
 
         matcher = TermMatcher.from_glossary(glossary)
-    background = background or Background()
+    background = Background(text, matcher)
     forms = known_forms(glossary)
     pieces = _pieces(forms)
 
-    tokens = tokenize(text, matcher.find_spans(text), background.cut)
+    tokens = background.tokens(text)
     occurrences: dict[str, list[int]] = defaultdict(list)
     cut_as: dict[str, tuple[str, ...]] = {}
     contains: dict[str, str] = {}

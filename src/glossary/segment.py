@@ -233,6 +233,13 @@ class Segmenter:
             tokenizer.initialized = True
         return tokenizer
 
+    def frequencies(self, text: str) -> tuple[dict[str, int], int]:
+        """jieba's word frequencies, covering at least every fragment of ``text``, and
+        the corpus total: a general background to weigh the words of ``text`` against.
+        The dict is not changed by later calls (they may replace it, not modify it)."""
+        tokenizer = self._prepare(text)
+        return tokenizer.FREQ, tokenizer.total
+
     def words(self, text: str) -> list[str]:
         """jieba alone on ``text`` (no glossary): its words, joined giving ``text``."""
         if not text:
