@@ -352,3 +352,13 @@ def test_evaluation_overlay_only_adds_deprecated_variants_to_shipped_entries(glo
         if not data["fr_variants"]:
             del data["fr_variants"]
         assert data == shipped, f"{data['id']}: the overlay copy differs from terms/"
+
+
+def test_all_option_shows_segments_without_problems_too(run, pair):
+    src, tgt = pair("发展虚拟电厂。\n开展车网互动试点。\n",
+                    "Développer les centrales virtuelles.\nLancer des projets pilotes.\n")
+    default = run("check", src, tgt, "-f", "table", env={"NO_COLOR": "1"})
+    everything = run("check", src, tgt, "-f", "table", "--all", env={"NO_COLOR": "1"})
+    assert "line 1" not in default.stdout
+    assert "line 1" in everything.stdout and "centrales virtuelles" in everything.stdout
+    assert everything.exit_code == 1

@@ -70,11 +70,13 @@ def _print_report(report: Any, lang: str, show_ok: bool) -> None:
         segment = segments[line]
         head = Text(f"line {line}", style="bold")
         con.print(head)
-        source = Text("  zh  ", style="dim")
+        source = Text()
+        source.append("  zh  ", style="dim")
         source.append(_marked(segment.source, [(f.start, f.end, "bold red" if f.is_problem
                                                  else "green") for f in findings]))
         con.print(source)
-        target = Text(f"  {lang}  ", style="dim")
+        target = Text()
+        target.append(f"  {lang}  ", style="dim")
         target.append(_marked(segment.target, [(f.found_start, f.found_end,
                                                  "bold red" if f.is_problem else "green")
                                                 for f in findings if f.found_start is not None]))
