@@ -152,3 +152,12 @@ def test_the_lookup_path_loads_no_heavy_library(tmp_path):
     second = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
     assert json.loads(second.stdout)[0]["id"] == "low-altitude-economy"
     assert json.loads(second.stderr.strip().splitlines()[-1]) == []
+
+
+def test_fuzzy_matching_reads_only_the_keys_of_reachable_lengths():
+    index = open_index()
+    first, four = index.lines_sized(Kind.ZH, 4, 4)
+    assert four and all(len(key) == 4 for key in four)
+    assert index.lines(Kind.ZH)[first:first + len(four)] == four  # same positions once split
+    assert index.lines_sized(Kind.ZH, 4, 4) == (first, four)
+    assert index.lines_sized(Kind.ZH, 500, 600) == (0, [])

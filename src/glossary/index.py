@@ -5,8 +5,9 @@ its pinyin as toneless syllables run together, the initials of those syllables,
 and its French and English renderings folded for comparison. A lookup must not
 pay for building objects for every entry, so each kind is stored as two strings:
 
-- ``keys``: the keys, sorted, one a line; a key's line number is its position,
-  its id within the kind. Split into a list only for fuzzy matching.
+- ``keys``: the keys, shortest first, one a line; a key's line number is its
+  position, its id within the kind. Only fuzzy matching reads it, and only the
+  lines of the lengths that can match (``lengths`` says where each length starts).
 - ``search``: one line a key, ``searched<TAB>position<TAB>detail``, searched with
   ``str.find`` (exact, prefix, contained): the text searched is the key (the
   stemmed words for French and English), the detail what scoring needs (the
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 
 class Kind(str, Enum):
@@ -210,7 +211,8 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
 _SCHEMA = """
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE entry (n INTEGER PRIMARY KEY, id TEXT NOT NULL, record TEXT NOT NULL);
-CREATE TABLE blob (kind TEXT PRIMARY KEY, keys TEXT NOT NULL, search TEXT NOT NULL);
+CREATE TABLE blob (kind TEXT PRIMARY KEY, keys TEXT NOT NULL, search TEXT NOT NULL,
+                   lengths TEXT NOT NULL);
 CREATE TABLE key (kind TEXT NOT NULL, pos INTEGER NOT NULL, entry INTEGER NOT NULL,
                   field TEXT NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL,
                   PRIMARY KEY (kind, pos)) WITHOUT ROWID;
@@ -230,10 +232,18 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
                      ((n, e.id, json.dumps(entry_record(e), ensure_ascii=False))
                       for n, e in enumerate(entries)))
     for kind, kind_rows in rows.items():
-        kind_rows.sort(key=lambda r: (r[0], r[3]))
+        # Shortest keys first: a fuzzy match reads only the keys of a length that can reach
+        # its cut-off (see Index.lines_sized).
+        kind_rows.sort(key=lambda r: (len(r[0]), r[0], r[3]))
         search = "".join(f"\n{r[1]}\t{pos}\t{r[2]}" for pos, r in enumerate(kind_rows)) + "\n"
-        conn.execute("INSERT INTO blob VALUES (?, ?, ?)",
-                     (kind.value, "\n".join(r[0] for r in kind_rows), search))
+        lengths: list[list[int]] = []  # [length, offset in keys, first position]
+        offset = 0
+        for pos, r in enumerate(kind_rows):
+            if not lengths or lengths[-1][0] != len(r[0]):
+                lengths.append([len(r[0]), offset, pos])
+            offset += len(r[0]) + 1
+        conn.execute("INSERT INTO blob VALUES (?, ?, ?, ?)",
+                     (kind.value, "\n".join(r[0] for r in kind_rows), search, json.dumps(lengths)))
         if kind is not Kind.WORDS:
             conn.executemany("INSERT INTO key VALUES (?, ?, ?, ?, ?, ?)",
                              ((kind.value, pos, r[3], r[4], r[5], r[6])
@@ -265,6 +275,7 @@ class Index:
         self._conn = conn
         self._keys: dict[Kind, list[str]] = {}
         self._search: dict[Kind, str] = {}
+        self._sizes: dict[Kind, list[list[int]]] = {}
 
     def __len__(self) -> int:
         row = self._conn.execute("SELECT v FROM meta WHERE k = 'entries'").fetchone()
@@ -275,11 +286,34 @@ class Index:
         return row[0] if row else ""
 
     def lines(self, kind: Kind) -> list[str]:
-        """The keys of a kind, sorted; a key's position is its index in this list."""
+        """The keys of a kind, shortest first; a key's position is its index in this list."""
         if kind not in self._keys:
             text = self._column(kind, "keys")
             self._keys[kind] = text.split("\n") if text else []
         return self._keys[kind]
+
+    def lines_sized(self, kind: Kind, shortest: int, longest: int) -> tuple[int, list[str]]:
+        """The keys of a kind from ``shortest`` to ``longest`` characters long, and the
+        position of the first of them."""
+        if kind in self._keys:  # already split: slice the list
+            text, lengths = None, self._lengths(kind)
+        else:
+            text, lengths = self._column(kind, "keys"), self._lengths(kind)
+        chosen = [entry for entry in lengths if shortest <= entry[0] <= longest]
+        if not chosen:
+            return 0, []
+        first = chosen[0][2]
+        after = next((entry for entry in lengths if entry[0] > longest), None)
+        if text is None:
+            end = after[2] if after else len(self._keys[kind])
+            return first, self._keys[kind][first:end]
+        end = after[1] - 1 if after else len(text)
+        return first, text[chosen[0][1]:end].split("\n")
+
+    def _lengths(self, kind: Kind) -> list[list[int]]:
+        if kind not in self._sizes:
+            self._sizes[kind] = json.loads(self._column(kind, "lengths") or "[]")
+        return self._sizes[kind]
 
     def find(self, kind: Kind, needle: str, anchored: bool = False) -> list[Found]:
         """The keys whose searched text contains ``needle`` (starts with it if ``anchored``)."""

@@ -24,6 +24,7 @@ in a pinyin query that disagree with the entry's cost 30 points.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 from itertools import islice, product
@@ -66,6 +67,7 @@ FUZZY_CEILING = 74.0
 # lower, what is still worth a "did you mean".
 CUTOFFS = {"zh": 66.0, "latin": 80.0, "pinyin": 82.0}
 HINT_CUTOFFS = {"zh": 40.0, "latin": 60.0, "pinyin": 65.0}
+WORD_CUTOFF = 75.0  # a misspelt word and the glossary's word it stands for
 # The order of fields when two keys of one entry score the same.
 FIELD_ORDER = ("zh", "zh_hant", "pinyin", "fr", "en", "zh_variants", "fr_variants", "en_variants")
 
@@ -157,17 +159,27 @@ def _tiered(how: How, coverage: float) -> float:
     raise ValueError(how)
 
 
-def _fuzzy(query: str, lines: list[str], cutoff: float, limit: int) -> list[tuple[int, float]]:
-    """(position, ratio) of the lines closest to ``query`` in spelling."""
-    if len(query) < (2 if has_han(query) else 3) or not lines:
+def _reachable(size: int, cutoff: float) -> tuple[int, int]:
+    """The key lengths whose ratio with a query of ``size`` characters can reach ``cutoff``:
+    ratio = 2·common / (size + length), and common ≤ the shorter of the two."""
+    c = cutoff / 100.0
+    return math.ceil(size * c / (2 - c)), math.floor(size * (2 - c) / c)
+
+
+def _fuzzy(query: str, index: Index, kind: Kind, cutoff: float, limit: int) -> list[tuple[int, float]]:
+    """(position, ratio) of the keys of ``kind`` closest to ``query`` in spelling."""
+    if len(query) < (2 if has_han(query) else 3):
+        return []
+    first, lines = index.lines_sized(kind, *_reachable(len(query), cutoff))
+    if not lines:
         return []
     from rapidfuzz import fuzz, process
 
-    # Lines are pre-processed keys: no processor (rapidfuzz 3 would otherwise pass them as they are
-    # anyway, but say it), plain ratio (Indel) which is fast and treats CJK like any character.
+    # Keys are folded in advance, so no processor (say it: rapidfuzz before 3.0 had a default
+    # one that dropped CJK); plain ratio (Indel), fast, and CJK characters count like any other.
     found = process.extract(query, lines, scorer=fuzz.ratio, processor=None,
                             score_cutoff=cutoff, limit=limit)
-    return [(pos, score) for _, score, pos in found]
+    return [(first + pos, score) for _, score, pos in found]
 
 
 # --------------------------------------------------------------------------- Chinese
@@ -208,9 +220,8 @@ def _homophones(index: Index, query: str, hits: _Hits) -> None:
 
 
 def _fuzzy_zh(index: Index, query: str, hits: _Hits, cutoff: float, limit: int) -> None:
-    lines = index.lines(Kind.ZH)
     for form in set(_zh_forms(index, query)):
-        for pos, ratio in _fuzzy(form, lines, cutoff, limit):
+        for pos, ratio in _fuzzy(form, index, Kind.ZH, cutoff, limit):
             hits.add(Kind.ZH, pos, min(FUZZY_CEILING, 0.74 * ratio), How.FUZZY)
 
 
@@ -303,7 +314,7 @@ def _fuzzy_pinyin(index: Index, query: str, hits: _Hits, cutoff: float, limit: i
     letters = _pinyin_letters(query)
     if len(letters) < 5:
         return
-    for pos, ratio in _fuzzy(letters, index.lines(Kind.PINYIN), cutoff, limit):
+    for pos, ratio in _fuzzy(letters, index, Kind.PINYIN, cutoff, limit):
         hits.add(Kind.PINYIN, pos, min(FUZZY_CEILING, 0.74 * ratio), How.FUZZY)
 
 
@@ -359,8 +370,9 @@ def _corrected(index: Index, words: list[str]) -> tuple[list[str], float] | None
         if known or len(word) < 4:
             out.append(word)
             continue
-        best = process.extractOne(word, index.lines(Kind.WORDS), scorer=fuzz.ratio,
-                                  processor=None, score_cutoff=75)
+        _, vocabulary = index.lines_sized(Kind.WORDS, *_reachable(len(word), WORD_CUTOFF))
+        best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, processor=None,
+                                  score_cutoff=WORD_CUTOFF)
         if best is None:
             return None
         out.append(best[0])
@@ -372,7 +384,7 @@ def _fuzzy_latin(index: Index, query: str, hits: _Hits, cutoff: float, limit: in
     folded = latin_key(query)
     if not folded:
         return
-    for pos, ratio in _fuzzy(folded, index.lines(Kind.LATIN), cutoff, limit):
+    for pos, ratio in _fuzzy(folded, index, Kind.LATIN, cutoff, limit):
         hits.add(Kind.LATIN, pos, min(FUZZY_CEILING, 0.74 * ratio), How.FUZZY)
     corrected = _corrected(index, stemmed(folded))
     if corrected:
