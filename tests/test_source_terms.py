@@ -43,7 +43,10 @@ def test_parenthetical_term_has_the_source_rendering(glossary, row):
     entry = entries[0]
     assert entry.provenance.value == "source"
     renderings = {_bare(text) for text, _ in entry.renderings("fr")}
-    assert _bare(row["fr_in_source"]) in renderings
+    given = _bare(row["fr_in_source"])
+    # Where the source is elliptic (« Fabrication intelligente, verte et orientée
+    # services »), the lemma restores the full phrase and ends with the source's words.
+    assert given in renderings or any(r.endswith(" " + given) for r in renderings)
 
 
 @pytest.mark.parametrize("row", DOMAIN_LINES, ids=[r["zh"] for r in DOMAIN_LINES])
