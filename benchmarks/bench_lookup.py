@@ -139,7 +139,8 @@ def startup(runs: int) -> None:
           f"| {ms(min(times['floor']))} | {ms(max(times['floor']))} |")
     print(f"| `glossary lookup 低空经济 --format json` | {ms(median['lookup'])} "
           f"| {ms(min(times['lookup']))} | {ms(max(times['lookup']))} |")
-    print(f"\nlookup / floor = {median['lookup'] / median['floor']:.2f} (target ≤ 1.5)")
+    print(f"\nlookup / floor = {median['lookup'] / median['floor']:.2f} by the medians, "
+          f"{min(times['lookup']) / min(times['floor']):.2f} by the fastest runs (target ≤ 1.5)")
 
 
 # --------------------------------------------------------------------------- a large glossary

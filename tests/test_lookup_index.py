@@ -161,3 +161,15 @@ def test_fuzzy_matching_reads_only_the_keys_of_reachable_lengths():
     assert index.lines(Kind.ZH)[first:first + len(four)] == four  # same positions once split
     assert index.lines_sized(Kind.ZH, 4, 4) == (first, four)
     assert index.lines_sized(Kind.ZH, 500, 600) == (0, [])
+
+
+@pytest.mark.parametrize("query", ["zhi", "zhineng", "de", "a", "电", "智能", "数字", "intelligent",
+                                   "numérique", "de la", "service", "shu", "jing"])
+def test_stopping_early_changes_no_result(query, monkeypatch):
+    """Contained matches are not searched once enough entries beat them: same results."""
+    from glossary import search
+
+    fast = [(m.entry["id"], m.score) for m in lookup(open_index(), query, limit=3)]
+    monkeypatch.setattr(search._Best, "beat", lambda self, bound, limit: False)
+    slow = [(m.entry["id"], m.score) for m in lookup(open_index(), query, limit=3)]
+    assert fast == slow

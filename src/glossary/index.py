@@ -8,7 +8,7 @@ pay for building objects for every entry, so each kind is stored as two strings:
 - ``keys``: the keys, shortest first, one a line; a key's line number is its
   position, its id within the kind. Only fuzzy matching reads it, and only the
   lines of the lengths that can match (``lengths`` says where each length starts).
-- ``search``: one line a key, ``searched<TAB>position<TAB>detail``, searched with
+- ``search``: one line a key, ``searched<TAB>position<TAB>entry<TAB>detail``, searched with
   ``str.find`` (exact, prefix, contained): the text searched is the key (the
   stemmed words for French and English), the detail what scoring needs (the
   syllables with their tones for pinyin, the folded text for French / English).
@@ -35,7 +35,7 @@ import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
 from glossary.cache import cache_dir, file_stamp
 from glossary.model import Entry
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 
 class Kind(str, Enum):
@@ -235,7 +235,7 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
         # Shortest keys first: a fuzzy match reads only the keys of a length that can reach
         # its cut-off (see Index.lines_sized).
         kind_rows.sort(key=lambda r: (len(r[0]), r[0], r[3]))
-        search = "".join(f"\n{r[1]}\t{pos}\t{r[2]}" for pos, r in enumerate(kind_rows)) + "\n"
+        search = "".join(f"\n{r[1]}\t{pos}\t{r[3]}\t{r[2]}" for pos, r in enumerate(kind_rows)) + "\n"
         lengths: list[list[int]] = []  # [length, offset in keys, first position]
         offset = 0
         for pos, r in enumerate(kind_rows):
@@ -261,11 +261,13 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
 # --------------------------------------------------------------------------- reading
 
 class Found(NamedTuple):
-    """A key found by :meth:`Index.find`: its position, the text searched, its detail."""
+    """A key found by :meth:`Index.find`: its position, the text searched, its detail,
+    and the entry it belongs to."""
 
     pos: int
     searched: str
     detail: str
+    entry: int
 
 
 class Index:
@@ -317,22 +319,24 @@ class Index:
 
     def find(self, kind: Kind, needle: str, anchored: bool = False) -> list[Found]:
         """The keys whose searched text contains ``needle`` (starts with it if ``anchored``)."""
+        return list(self.iter_find(kind, needle, anchored))
+
+    def iter_find(self, kind: Kind, needle: str, anchored: bool = False) -> Iterator[Found]:
+        """:meth:`find`, lazily, shortest keys first."""
         blob = self._search.get(kind)
         if blob is None:
             blob = self._search[kind] = self._column(kind, "search") or "\n"
         if not needle or "\n" in needle or "\t" in needle:
-            return []
+            return
         pattern = "\n" + needle if anchored else needle
-        found: list[Found] = []
         at = blob.find(pattern)
         while at >= 0:
             start = at + 1 if anchored else blob.rfind("\n", 0, at) + 1
             end = blob.find("\n", at + len(pattern))
-            searched, pos, detail = blob[start:end].split("\t")
+            searched, pos, entry, detail = blob[start:end].split("\t", 3)
             if at + len(pattern) <= start + len(searched):  # not in the detail
-                found.append(Found(int(pos), searched, detail))
+                yield Found(int(pos), searched, detail, int(entry))
             at = blob.find(pattern, end)
-        return found
 
     def exact(self, kind: Kind, text: str) -> list[Found]:
         """The keys whose searched text is ``text``."""

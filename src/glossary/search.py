@@ -68,6 +68,7 @@ FUZZY_CEILING = 74.0
 CUTOFFS = {"zh": 66.0, "latin": 80.0, "pinyin": 82.0}
 HINT_CUTOFFS = {"zh": 40.0, "latin": 60.0, "pinyin": 65.0}
 WORD_CUTOFF = 75.0  # a misspelt word and the glossary's word it stands for
+CONTAINED_TOP = 87.0  # the best score of a contained match (_tiered)
 # The order of fields when two keys of one entry score the same.
 FIELD_ORDER = ("zh", "zh_hant", "pinyin", "fr", "en", "zh_variants", "fr_variants", "en_variants")
 
@@ -192,14 +193,43 @@ def _zh_forms(index: Index, query: str) -> tuple[str, str]:
     return key, "".join(table.get(c, ("",))[0] or c for c in key)
 
 
-def _search_zh(index: Index, query: str, hits: _Hits) -> None:
+class _Best:
+    """The best score so far of each entry found in one kind of key, to know when the
+    keys not searched yet can no longer reach the results."""
+
+    def __init__(self, kind: Kind) -> None:
+        self.scores: dict[int, float] = {}
+        # The most the ranking may take off a key of this kind (variant status, zh_variants).
+        self.penalty = {Kind.ZH: 4.0, Kind.LATIN: 3.0}.get(kind, 0.0)
+
+    def add(self, entry: int, score: float) -> None:
+        if score > self.scores.get(entry, -1.0):
+            self.scores[entry] = score
+
+    def beat(self, bound: float, limit: int) -> bool:
+        """Whether ``limit`` entries already score more than ``bound`` after any penalty."""
+        return sum(1 for score in self.scores.values() if score - self.penalty > bound) >= limit
+
+
+def _contained_bound(typed: int, size: int) -> float:
+    """The best score a contained match of ``typed`` characters in a key of ``size`` can get."""
+    return _tiered(How.CONTAINED, min(1.0, typed / max(1, size)))
+
+
+def _search_zh(index: Index, query: str, hits: _Hits, limit: int) -> None:
     typed, simplified = _zh_forms(index, query)
-    for form, cost in ((typed, 0.0), (simplified, FOLDED_PENALTY)):
-        if cost and form == typed:
-            continue
-        for pos, line, _ in index.find(Kind.ZH, form):
-            how = How.EXACT if line == form else How.PREFIX if line.startswith(form) else How.CONTAINED
-            hits.add(Kind.ZH, pos, _tiered(how, len(form) / len(line)) - cost, how)
+    forms = [(typed, 0.0)] + ([(simplified, FOLDED_PENALTY)] if simplified != typed else [])
+    best = _Best(Kind.ZH)
+    for anchored in (True, False):  # exact and prefix first; contained only if they are too few
+        for form, cost in forms:
+            for pos, line, _, entry in index.iter_find(Kind.ZH, form, anchored=anchored):
+                how = How.EXACT if line == form else How.PREFIX if line.startswith(form) else How.CONTAINED
+                if anchored or how is How.CONTAINED:
+                    score = _tiered(how, len(form) / len(line)) - cost
+                    hits.add(Kind.ZH, pos, score, how)
+                    best.add(entry, score)
+        if best.beat(CONTAINED_TOP, limit):
+            return
 
 
 def _homophones(index: Index, query: str, hits: _Hits) -> None:
@@ -211,7 +241,7 @@ def _homophones(index: Index, query: str, hits: _Hits) -> None:
     options = [table[c][1] if is_han(c) and c in table and table[c][1] else (c,) for c in simplified]
     most = max(1, len(simplified) // 3)
     for combo in islice(product(*options), 512):
-        for pos, _, detail in index.exact(Kind.PINYIN, "".join(combo)):
+        for pos, _, detail, _ in index.exact(Kind.PINYIN, "".join(combo)):
             chinese = detail.rpartition("|")[2]
             if len(chinese) == len(simplified):
                 differ = sum(1 for a, b in zip(chinese, simplified) if a != b)
@@ -279,28 +309,39 @@ def _align(reading: Reading, syllables: list[str], tones: list[int]
     return best
 
 
-def _search_pinyin(index: Index, query: str, hits: _Hits) -> None:
+def _search_pinyin(index: Index, query: str, hits: _Hits, limit: int) -> None:
     options = readings(query)
     if not options:
         return
     forms = set().union(*(_loose_forms(r) for r in options))
-    candidates = {pos: detail for form in forms for pos, _, detail in index.find(Kind.PINYIN, form)}
-    for pos, detail in candidates.items():
-        syllables, tones = _parse_detail(detail)
-        best = None
-        for reading in options:
-            found = _align(reading, syllables, tones)
-            if found and (best is None or found[0] > best[0]):
-                best = found
-        if best:
-            hits.add(Kind.PINYIN, pos, *best)
+    seen: set[int] = set()
+    best = _Best(Kind.PINYIN)
+    for anchored in (True, False):  # keys starting with the syllables first
+        for form in forms:
+            size = 0
+            for pos, line, detail, entry in index.iter_find(Kind.PINYIN, form, anchored=anchored):
+                if len(line) != size:  # keys come shortest first: the bound only falls
+                    size = len(line)
+                    if not anchored and best.beat(_contained_bound(len(form), size), limit):
+                        break
+                if pos in seen:
+                    continue
+                seen.add(pos)
+                syllables, tones = _parse_detail(detail)
+                found = max((f for f in (_align(r, syllables, tones) for r in options) if f),
+                            key=lambda f: f[0], default=None)
+                if found:
+                    hits.add(Kind.PINYIN, pos, *found)
+                    best.add(entry, found[0])
+        if best.beat(CONTAINED_TOP, limit):
+            return
 
 
 def _search_initials(index: Index, query: str, hits: _Hits) -> None:
     typed = query.replace(" ", "").lower()
     if not looks_like_initials(typed):
         return
-    for pos, line, _ in index.find(Kind.INITIALS, typed, anchored=True):
+    for pos, line, _, _ in index.find(Kind.INITIALS, typed, anchored=True):
         score = 90.0 if line == typed else 80.0 + 8.0 * len(typed) / len(line)
         hits.add(Kind.INITIALS, pos, score, How.INITIALS)
 
@@ -321,25 +362,40 @@ def _fuzzy_pinyin(index: Index, query: str, hits: _Hits, cutoff: float, limit: i
 # --------------------------------------------------------------------------- French and English
 
 def _match_words(index: Index, words: list[str], folded: str,
-                 add: Callable[[int, float, How], None]) -> bool:
-    """Keys holding the (stemmed) words in a row; the last one may be unfinished."""
+                 add: Callable[[int, float, How], None], limit: int | None = None) -> bool:
+    """Keys holding the (stemmed) words in a row; the last one may be unfinished.
+    With ``limit``, the search stops when no key left can reach the first ``limit``."""
     needle = " " + " ".join(words)
+    whole_key = needle + " "
     found = False
-    for pos, stem_line, line in index.find(Kind.LATIN, needle):
-        whole = needle + " " in stem_line
-        if stem_line == needle + " ":
-            how = How.EXACT if line == folded else How.INFLECTED
-        elif stem_line.startswith(needle):
-            how = How.PREFIX
-        else:
-            how = How.CONTAINED
-        score = _tiered(how, min(1.0, len(folded) / max(1, len(line))))
-        add(pos, score - (0.0 if whole else LOOSE_PENALTY), how)
-        found = True
+    best = _Best(Kind.LATIN)
+    for anchored in (True, False):
+        size = 0
+        for pos, stem_line, line, entry in index.iter_find(Kind.LATIN, needle, anchored=anchored):
+            if len(line) != size:  # keys come shortest first: the bound only falls
+                size = len(line)
+                if limit is not None and not anchored and best.beat(_contained_bound(len(folded), size), limit):
+                    break
+            if stem_line == whole_key:
+                how = How.EXACT if line == folded else How.INFLECTED
+            elif stem_line.startswith(needle):
+                how = How.PREFIX
+            else:
+                how = How.CONTAINED
+            if not anchored and how is not How.CONTAINED:
+                continue
+            score = _tiered(how, min(1.0, len(folded) / max(1, len(line))))
+            if whole_key not in stem_line:
+                score -= LOOSE_PENALTY
+            add(pos, score, how)
+            best.add(entry, score)
+            found = True
+        if limit is not None and best.beat(CONTAINED_TOP, limit):
+            break
     return found
 
 
-def _search_latin(index: Index, query: str, hits: _Hits) -> None:
+def _search_latin(index: Index, query: str, hits: _Hits, limit: int, prune: bool) -> None:
     folded = latin_key(query)
     if not folded:
         return
@@ -348,11 +404,11 @@ def _search_latin(index: Index, query: str, hits: _Hits) -> None:
     def add(pos: int, score: float, how: How) -> None:
         hits.add(Kind.LATIN, pos, score, how)
 
-    if _match_words(index, words, folded, add) or len(words) < 2:
+    if _match_words(index, words, folded, add, limit if prune else None) or len(words) < 2:
         return
     # Every word somewhere, in any order: the keys holding the rarest word, checked for the others.
     needles = sorted({f" {w} " for w in words[:-1]} | {f" {words[-1]}"}, key=len, reverse=True)
-    for pos, stem_line, line in index.find(Kind.LATIN, needles[0]):
+    for pos, stem_line, line, _ in index.find(Kind.LATIN, needles[0]):
         if all(n in stem_line for n in needles[1:]):
             add(pos, _tiered(How.WORDS, min(1.0, len(folded) / max(1, len(line)))), How.WORDS)
 
@@ -413,12 +469,13 @@ def _collect(index: Index, query: str, langs: tuple[Lang, ...], fallback: bool,
     latin = Lang.FR in langs or Lang.EN in langs
     if not fallback:
         if Lang.ZH in langs:
-            _search_zh(index, query, hits)
+            _search_zh(index, query, hits, limit)
         if Lang.PINYIN in langs:
-            _search_pinyin(index, query, hits)
+            _search_pinyin(index, query, hits, limit)
             _search_initials(index, query, hits)
         if latin:
-            _search_latin(index, query, hits)
+            # Keys of the other language are dropped by the ranking: no shortcut then.
+            _search_latin(index, query, hits, limit, prune=Lang.FR in langs and Lang.EN in langs)
         return hits
     cap = max(50, limit * 5)
     if Lang.ZH in langs:
