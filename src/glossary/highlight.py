@@ -7,6 +7,10 @@ page is in :mod:`glossary.html`; the terminal rendering in the CLI.
 
 Offsets are character offsets into the decoded input, end exclusive.
 
+Entries are looked up in a :class:`glossary.matcher.TermTable` (built from a
+glossary with ``TermTable.from_glossary``, or cached with the matcher by
+:func:`glossary.matcher.load_term_index`).
+
 This module is pure: it writes to the file objects it is given and never
 imports Typer or Rich.
 """
@@ -15,14 +19,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:
-    from glossary.matcher import TermMatcher
-    from glossary.model import Entry
-    from glossary.store import Glossary
+    from glossary.matcher import TermInfo, TermMatcher, TermTable
 
 SPAN_FIELDS: tuple[str, ...] = ("start", "end", "text", "id", "zh", "pinyin", "fr", "en", "domain")
 SUMMARY_FIELDS: tuple[str, ...] = ("id", "zh", "count", "pinyin", "fr", "en", "domain", "category")
@@ -39,7 +43,7 @@ class Gloss(str, Enum):
     NONE = "none"
 
 
-def gloss_of(entry: "Entry", gloss: Gloss) -> str:
+def gloss_of(entry: "TermInfo", gloss: Gloss) -> str:
     """The gloss of an entry: its French or English rendering, its pinyin, or nothing."""
     if gloss is Gloss.NONE:
         return ""
@@ -48,7 +52,7 @@ def gloss_of(entry: "Entry", gloss: Gloss) -> str:
     return getattr(entry, gloss.value) or ""
 
 
-def span_record(start: int, end: int, text: str, entry: "Entry") -> dict[str, Any]:
+def span_record(start: int, end: int, text: str, entry: "TermInfo") -> dict[str, Any]:
     """One occurrence as a JSON-ready record (the fields of :data:`SPAN_FIELDS`)."""
     return {"start": start, "end": end, "text": text, "id": entry.id, "zh": entry.zh,
             "pinyin": entry.pinyin, "fr": entry.fr, "en": entry.en, "domain": entry.domain}
@@ -117,7 +121,7 @@ class Tally:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def records(self, glossary: "Glossary") -> list[dict[str, Any]]:
+    def records(self, glossary: "TermTable") -> list[dict[str, Any]]:
         """The summary: one record per entry found (fields of :data:`SUMMARY_FIELDS`)."""
         out = []
         for entry_id, count in self.counts.items():
@@ -130,68 +134,85 @@ class Tally:
 
 # --------------------------------------------------------------------------- JSON spans
 
+class _Tails(dict):
+    """Form index → the serialised fixed fields of its span records, made on first use."""
+
+    def __init__(self, matcher: "TermMatcher", glossary: "TermTable") -> None:
+        super().__init__()
+        self._matcher = matcher
+        self._glossary = glossary
+
+    def __missing__(self, index: int) -> str:
+        entry = self._glossary.get(self._matcher.entry_ids[index])
+        record = span_record(0, 0, self._matcher.forms[index], entry)
+        del record["start"], record["end"]
+        tail = ", " + json.dumps(record, ensure_ascii=False)[1:]
+        self[index] = tail
+        return tail
+
+
 class SpanWriter:
     """Writes spans as JSON lines (or one JSON array), fast.
 
     Each form's fixed fields (text, id, zh, pinyin, fr, en, domain) are
     serialised once; an occurrence only adds its two offsets. The output is
-    what ``json.dumps`` gives for :func:`span_record`.
+    what ``json.dumps`` gives for :func:`span_record`. Occurrences are counted
+    by form as they go (see :attr:`tally`).
     """
 
-    def __init__(self, matcher: "TermMatcher", glossary: "Glossary") -> None:
-        self._suffix: list[str | None] = [None] * len(matcher.forms)
+    def __init__(self, matcher: "TermMatcher", glossary: "TermTable") -> None:
         self._matcher = matcher
         self._glossary = glossary
-        self.tally = Tally()
+        self._tails = _Tails(matcher, glossary)
+        self._by_form: Counter[int] = Counter()
 
-    def _tail(self, index: int) -> str:
-        tail = self._suffix[index]
-        if tail is None:
-            form = self._matcher.forms[index]
-            entry = self._glossary.get(self._matcher.entry_ids[index])
-            record = span_record(0, 0, form, entry)
-            del record["start"], record["end"]
-            tail = ", " + json.dumps(record, ensure_ascii=False)[1:]
-            self._suffix[index] = tail
-        return tail
+    @property
+    def tally(self) -> Tally:
+        tally = Tally()
+        ids = self._matcher.entry_ids
+        for index, count in self._by_form.items():
+            entry_id = ids[index]
+            tally.counts[entry_id] = tally.counts.get(entry_id, 0) + count
+        return tally
 
     def jsonl(self, pieces: Iterable[tuple[int, str, list]], out: IO[str]) -> None:
-        tail = self._tail
-        counts = self.tally.counts
-        ids = self._matcher.entry_ids
+        tails = self._tails
+        count = self._by_form.update
         for _offset, _piece, matches in pieces:
-            if not matches:
-                continue
-            out.write("".join([f'{{"start": {s}, "end": {e}{tail(i)}\n' for s, e, i in matches]))
-            for _s, _e, i in matches:
-                entry_id = ids[i]
-                counts[entry_id] = counts.get(entry_id, 0) + 1
+            if matches:
+                out.write("".join([f'{{"start": {s}, "end": {e}{tails[i]}\n' for s, e, i in matches]))
+                count(map(_index, matches))
 
     def json(self, pieces: Iterable[tuple[int, str, list]], out: IO[str]) -> None:
-        tail = self._tail
-        counts = self.tally.counts
-        ids = self._matcher.entry_ids
+        tails = self._tails
+        count = self._by_form.update
         first = True
         out.write("[")
         for _offset, _piece, matches in pieces:
-            if not matches:
-                continue
-            lines = [f'{{"start": {s}, "end": {e}{tail(i)}' for s, e, i in matches]
-            out.write(("\n" if first else ",\n") + ",\n".join(lines))
-            first = False
-            for _s, _e, i in matches:
-                entry_id = ids[i]
-                counts[entry_id] = counts.get(entry_id, 0) + 1
+            if matches:
+                lines = [f'{{"start": {s}, "end": {e}{tails[i]}' for s, e, i in matches]
+                out.write(("\n" if first else ",\n") + ",\n".join(lines))
+                first = False
+                count(map(_index, matches))
         out.write("\n]\n")
 
     def records(self, pieces: Iterable[tuple[int, str, list]]) -> Iterator[dict[str, Any]]:
         """Span records one by one (for TSV and CSV through the shared renderer)."""
         get = self._glossary.get
         ids, forms = self._matcher.entry_ids, self._matcher.forms
+        by_form = self._by_form
         for _offset, _piece, matches in pieces:
             for s, e, i in matches:
-                self.tally.add(ids[i])
+                by_form[i] += 1
                 yield span_record(s, e, forms[i], get(ids[i]))
+
+    def count(self, pieces: Iterable[tuple[int, str, list]]) -> None:
+        """Only count the occurrences (for a summary alone)."""
+        for _offset, _piece, matches in pieces:
+            self._by_form.update(map(_index, matches))
+
+
+_index = itemgetter(2)
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -240,7 +261,7 @@ def _md_text(block: str, start: int, end: int) -> str:
 
 
 def write_markdown(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
-                   glossary: "Glossary", gloss: Gloss, out: IO[str]) -> Tally:
+                   glossary: "TermTable", gloss: Gloss, out: IO[str]) -> Tally:
     """The text with each term in bold followed by its gloss in parentheses."""
     tally = Tally()
     ids = matcher.entry_ids
@@ -292,7 +313,7 @@ def visible(text: str) -> str:
 
 
 def write_plain(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
-                glossary: "Glossary", gloss: Gloss, out: IO[str]) -> Tally:
+                glossary: "TermTable", gloss: Gloss, out: IO[str]) -> Tally:
     """The text with each term written ``{term|gloss}`` (``{term}`` without a gloss):
     the terminal rendering without colour, for pipes and ``NO_COLOR``."""
     tally = Tally()

@@ -22,8 +22,7 @@ from typing import IO, TYPE_CHECKING, Iterable
 from glossary.highlight import Gloss, Tally, gloss_of, visible
 
 if TYPE_CHECKING:
-    from glossary.matcher import TermMatcher
-    from glossary.store import Glossary
+    from glossary.matcher import TermMatcher, TermTable
 
 # Links from the index to at most this many occurrences of one term.
 MAX_LINKS = 200
@@ -102,7 +101,7 @@ class PageWriter:
     """Writes the page: :meth:`head`, then :meth:`block` for each block of text,
     then :meth:`tail`."""
 
-    def __init__(self, matcher: "TermMatcher", glossary: "Glossary", out: IO[str], *,
+    def __init__(self, matcher: "TermMatcher", glossary: "TermTable", out: IO[str], *,
                  gloss: Gloss = Gloss.FR, ruby: bool = False, colour_by: str = "category",
                  title: str = "glossary highlight") -> None:
         from glossary.taxonomy import CATEGORY_SLUGS, DOMAIN_SLUGS
@@ -116,7 +115,7 @@ class PageWriter:
         self.title = title
         self.tally = Tally()
         groups = DOMAIN_SLUGS if colour_by == "domain" else CATEGORY_SLUGS
-        extra = sorted({getattr(e, colour_by) for e in glossary} - set(groups))
+        extra = sorted(glossary.values(colour_by) - set(groups))
         self.colours = group_colours([*groups, *extra])
         self._open: dict[int, str] = {}  # form index → the mark's opening tag without its id
         self._close: dict[int, str] = {}
@@ -226,7 +225,7 @@ class PageWriter:
 
 
 def write_page(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
-               glossary: "Glossary", out: IO[str], **options) -> Tally:
+               glossary: "TermTable", out: IO[str], **options) -> Tally:
     """The whole page for the blocks of text (see :func:`glossary.highlight.iter_blocks`)."""
     note = options.pop("note", "")
     writer = PageWriter(matcher, glossary, out, **options)

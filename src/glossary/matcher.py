@@ -30,7 +30,9 @@ way to run code for whoever can write to the cache directory.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
 
 if TYPE_CHECKING:
@@ -51,6 +53,8 @@ class Span:
     text: str
     entry_id: str
 
+
+_start = itemgetter(1)
 
 # A raw match: (start, end, form index). The fast path of the highlighter uses
 # these directly; :class:`Span` is the public value.
@@ -76,10 +80,10 @@ class TermMatcher:
     """
 
     def __init__(self, forms: Mapping[str, str]) -> None:
-        items = sorted((form, entry_id) for form, entry_id in forms.items() if form)
+        items = [(form, entry_id) for form, entry_id in forms.items() if form]
         self.forms: tuple[str, ...] = tuple(form for form, _ in items)
         self.entry_ids: tuple[str, ...] = tuple(entry_id for _, entry_id in items)
-        self.max_len: int = max((len(f) for f in self.forms), default=0)
+        self.max_len: int = max(map(len, self.forms), default=0)
         self._longest = None
         self._standard = None
 
@@ -122,15 +126,18 @@ class TermMatcher:
 
     # ----------------------------------------------------------------- searching
 
+    def _search(self, text: str, overlapping: bool) -> list[tuple[int, int, int]]:
+        """The automaton's own triples ``(form_index, start, end)``, in reading order."""
+        found = self._automaton(overlapping).find_matches_as_indexes(text, overlapping=overlapping)
+        if overlapping:
+            found.sort(key=lambda m: (m[1], -m[2]))
+        return found
+
     def find_matches(self, text: str, overlapping: bool = False) -> list[Match]:
         """Raw matches ``(start, end, form_index)`` in ``text``, in reading order."""
         if not self.forms or not text:
             return []
-        found = self._automaton(overlapping).find_matches_as_indexes(text, overlapping=overlapping)
-        matches = [(start, end, index) for index, start, end in found]
-        if overlapping:
-            matches.sort(key=lambda m: (m[0], -m[1]))
-        return matches
+        return [(start, end, index) for index, start, end in self._search(text, overlapping)]
 
     def find_spans(self, text: str, overlapping: bool = False) -> list[Span]:
         """Every glossary term in ``text``: leftmost-longest without overlaps, or all of them."""
@@ -173,13 +180,13 @@ class TermMatcher:
                         yield offset, buffer, []
                     return
                 continue
-            matches = self.find_matches(buffer, overlapping)
-            accepted = [m for m in matches if m[0] < limit]
+            found = self._search(buffer, overlapping) if self.forms else []
+            # Matches are in order of start: those starting before ``limit`` are final.
+            cut = bisect_left(found, limit, key=_start)
             resume = limit
-            if accepted and not overlapping:
-                resume = max(limit, accepted[-1][1])
-            if offset:
-                accepted = [(s + offset, e + offset, i) for s, e, i in accepted]
+            if cut and not overlapping:
+                resume = max(limit, found[cut - 1][2])
+            accepted = [(s + offset, e + offset, i) for i, s, e in found[:cut]]
             yield offset, buffer[:resume], accepted
             if final:
                 return
@@ -192,4 +199,89 @@ class TermMatcher:
         for _offset, _piece, matches in self.iter_chunk_matches(chunks, overlapping):
             for start, end, index in matches:
                 yield Span(start, end, forms[index], ids[index])
+
+
+# --------------------------------------------------------------------------- cached index
+
+@dataclass(frozen=True, slots=True)
+class TermInfo:
+    """What text commands show of an entry (a light stand-in for :class:`~glossary.model.Entry`)."""
+
+    id: str
+    zh: str
+    zh_hant: str | None
+    pinyin: str
+    fr: str
+    en: str | None
+    domain: str
+    category: str
+
+
+_INFO_FIELDS = ("zh", "zh_hant", "pinyin", "fr", "en", "domain", "category")
+
+
+class TermTable:
+    """Entries by id, as :class:`TermInfo`, made only when asked for."""
+
+    def __init__(self, rows: dict[str, list]) -> None:
+        self._rows = rows
+        self._made: dict[str, TermInfo] = {}
+
+    @classmethod
+    def from_glossary(cls, glossary: "Glossary") -> "TermTable":
+        return cls({e.id: [getattr(e, f) for f in _INFO_FIELDS] for e in glossary})
+
+    def get(self, entry_id: str) -> TermInfo | None:
+        info = self._made.get(entry_id)
+        if info is None:
+            row = self._rows.get(entry_id)
+            if row is None:
+                return None
+            info = self._made[entry_id] = TermInfo(entry_id, *row)
+        return info
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def values(self, field_name: str) -> set[str]:
+        """Every value of one field (``domain``, ``category`` …) across the entries."""
+        column = _INFO_FIELDS.index(field_name)
+        return {row[column] for row in self._rows.values()}
+
+
+def _index_data(user_paths: list, builtin: bool) -> dict:
+    from glossary.store import load_glossary
+
+    glossary = load_glossary(user_paths, builtin=builtin)
+    matcher = TermMatcher.from_glossary(glossary)
+    return {"forms": list(matcher.forms), "ids": list(matcher.entry_ids),
+            "rows": TermTable.from_glossary(glossary)._rows}
+
+
+def load_term_index(user_paths: Iterable = (), builtin: bool = True) -> tuple[TermMatcher, TermTable]:
+    """The matcher and the entries of the glossary made of the shipped term files
+    (unless ``builtin`` is false) and the user's paths, as :func:`glossary.store.load_glossary`
+    stacks them.
+
+    What they are built from (forms, entry ids, the fields shown) is kept in the
+    JSON cache keyed by the term files' paths, sizes and modification times, so a
+    large glossary is not rebuilt into entries on every run: with 100,000 entries
+    this saves seconds. Broken term files raise TermFileError as when loading.
+    """
+    from pathlib import Path
+
+    from glossary.cache import cached, file_stamp
+    from glossary.store import builtin_terms_dir, term_files
+
+    paths = [Path(p) for p in user_paths]
+    layers = [term_files(builtin_terms_dir())] if builtin else []
+    layers += [term_files(p) for p in paths]
+    key = [builtin, [str(p) for p in paths], [file_stamp(files) for files in layers]]
+    data = cached("term-index", key, lambda: _index_data(paths, builtin))
+    matcher = TermMatcher.__new__(TermMatcher)
+    matcher.forms = tuple(data["forms"])
+    matcher.entry_ids = tuple(data["ids"])
+    matcher.max_len = max(map(len, matcher.forms), default=0)
+    matcher._longest = matcher._standard = None
+    return matcher, TermTable(data["rows"])
 

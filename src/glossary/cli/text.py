@@ -12,7 +12,7 @@ from typing import Annotated, Iterable, Iterator, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, NoBuiltinOption, TermsOption, app,
-                                 console, load, out, stdout_is_terminal)
+                                 console, out, stdout_is_terminal)
 from glossary.errors import InputError, UsageError
 
 
@@ -104,6 +104,14 @@ def _highlight_input(given: Optional[str], encoding: Optional[str]) -> Iterable[
     return iter_text_chunks(given, encoding)
 
 
+def _term_index(terms, no_builtin: bool):
+    """The matcher and the entries (cached together: fast even for a large glossary)."""
+    from glossary.cli.common import user_paths
+    from glossary.matcher import load_term_index
+
+    return load_term_index(user_paths(terms), builtin=not no_builtin)
+
+
 def _use_colour() -> bool:
     return stdout_is_terminal() and "NO_COLOR" not in os.environ
 
@@ -174,13 +182,12 @@ def segment(
     Joined, the tokens give back the input exactly; offsets are character offsets into the
     decoded input. Traditional characters stay as they are.
     """
-    from glossary.matcher import TermMatcher
     from glossary.render import Format, write_records
     from glossary.segment import Segmenter
 
     chunks = _segment_input(text, encoding)
-    glossary = load(terms, no_builtin)
-    segmenter = Segmenter(TermMatcher.from_glossary(glossary), hmm=hmm)
+    matcher, glossary = _term_index(terms, no_builtin)
+    segmenter = Segmenter(matcher, hmm=hmm)
     tokens = segmenter.iter_tokens(chunks)
     reading = _pinyin_of(glossary) if pinyin else None
     stream = out()
@@ -293,7 +300,6 @@ def highlight(
     output are character offsets into the decoded input.
     """
     from glossary import highlight as hl
-    from glossary.matcher import TermMatcher
 
     try:
         gloss_kind = hl.Gloss(gloss.lower())
@@ -307,8 +313,7 @@ def highlight(
     if ruby and fmt is not HighlightFormat.HTML:
         raise UsageError("--ruby is for --format html")
     chunks = _highlight_input(file, encoding)
-    glossary = load(terms, no_builtin)
-    matcher = TermMatcher.from_glossary(glossary)
+    matcher, glossary = _term_index(terms, no_builtin)
     stream = out()
     only_summary = summary_only or (summary and fmt in MACHINE)
 
@@ -316,8 +321,7 @@ def highlight(
         writer = hl.SpanWriter(matcher, glossary)
         pieces = hl.all_matches(matcher, chunks, overlapping=all_)
         if only_summary:
-            for _ in writer.records(pieces):
-                pass
+            writer.count(pieces)
         elif fmt is HighlightFormat.JSONL:
             writer.jsonl(pieces, stream)
         elif fmt is HighlightFormat.JSON:
