@@ -50,6 +50,7 @@ LARGE_QUERIES = [
     ("French, typo (fuzzy fallback)", "centrale virtuele"),
     ("English, words in another order", "power plant virtual"),
     ("one common syllable", "de"),
+    ("one letter", "a"),
     ("nothing found", "xyzzy"),
 ]
 

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 from enum import Enum
 from itertools import islice, product
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from glossary.errors import UsageError
 from glossary.index import Index, Key, Kind, latin_key, stemmed, zh_key
@@ -110,8 +110,7 @@ class Match:
         return record
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(NamedTuple):
     kind: Kind
     pos: int
     score: float

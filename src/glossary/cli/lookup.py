@@ -1,6 +1,9 @@
-"""``lookup``: one search box for Chinese, pinyin, French and English."""
+"""``lookup``: one search box for Chinese, pinyin, French and English.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: with real annotation objects Typer
+builds the command without evaluating strings, a few milliseconds of every start.
+"""
+
 
 import sys
 from typing import Annotated, Optional
@@ -60,7 +63,6 @@ def lookup(
     else:
         write_records(records, fmt, out(), COLUMNS)
     raise typer.Exit(EXIT_FOUND)
-
 
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
