@@ -328,3 +328,21 @@ def test_html_index_counts_and_links_each_occurrence(run):
 
 def test_ruby_is_for_html_only(run, article):
     assert run("highlight", str(article), "--ruby").exit_code == 2
+
+
+def test_span_writer_gives_json_dumps_records_to_a_text_stream(glossary):
+    import io
+
+    from glossary.highlight import SpanWriter, span_record
+    from glossary.matcher import TermTable
+
+    matcher, table = TermMatcher.from_glossary(glossary), TermTable.from_glossary(glossary)
+    text = "推进公铁、水水、铁水智慧联运，建设数字乡村。" * 3
+    chunks = [text[i:i + 4] for i in range(0, len(text), 4)]
+    lines, array = io.StringIO(), io.StringIO()
+    SpanWriter(matcher, table).jsonl(matcher.iter_chunk_found(chunks), lines)
+    SpanWriter(matcher, table).json(matcher.iter_chunk_found(chunks), array)
+    expected = [span_record(s.start, s.end, s.text, table.get(s.entry_id))
+                for s in matcher.find_spans(text)]
+    assert lines.getvalue() == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in expected)
+    assert json.loads(array.getvalue()) == expected

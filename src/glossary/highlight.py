@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass, field
 from enum import Enum
 from operator import itemgetter
@@ -135,18 +136,20 @@ class Tally:
 # --------------------------------------------------------------------------- JSON spans
 
 class _Tails(dict):
-    """Form index → the serialised fixed fields of its span records, made on first use."""
+    """Form index → the serialised fixed fields of its span records (UTF-8, closing
+    brace and ``end`` included), made on first use."""
 
-    def __init__(self, matcher: "TermMatcher", glossary: "TermTable") -> None:
+    def __init__(self, matcher: "TermMatcher", glossary: "TermTable", end: str) -> None:
         super().__init__()
         self._matcher = matcher
         self._glossary = glossary
+        self._end = end
 
-    def __missing__(self, index: int) -> str:
+    def __missing__(self, index: int) -> bytes:
         entry = self._glossary.get(self._matcher.entry_ids[index])
         record = span_record(0, 0, self._matcher.forms[index], entry)
         del record["start"], record["end"]
-        tail = ", " + json.dumps(record, ensure_ascii=False)[1:]
+        tail = (", " + json.dumps(record, ensure_ascii=False)[1:] + self._end).encode("utf-8")
         self[index] = tail
         return tail
 
@@ -155,15 +158,15 @@ class SpanWriter:
     """Writes spans as JSON lines (or one JSON array), fast.
 
     Each form's fixed fields (text, id, zh, pinyin, fr, en, domain) are
-    serialised once; an occurrence only adds its two offsets. The output is
-    what ``json.dumps`` gives for :func:`span_record`. Occurrences are counted
-    by form as they go (see :attr:`tally`).
+    serialised and encoded once; an occurrence only adds its two offsets, and
+    the bytes go straight to the binary stream under ``out`` when there is one.
+    The output is what ``json.dumps`` gives for :func:`span_record`.
+    Occurrences are counted by form as they go (see :attr:`tally`).
     """
 
     def __init__(self, matcher: "TermMatcher", glossary: "TermTable") -> None:
         self._matcher = matcher
         self._glossary = glossary
-        self._tails = _Tails(matcher, glossary)
         self._by_form: Counter[int] = Counter()
 
     @property
@@ -175,26 +178,42 @@ class SpanWriter:
             tally.counts[entry_id] = tally.counts.get(entry_id, 0) + count
         return tally
 
-    def jsonl(self, pieces: Iterable[tuple[int, str, list]], out: IO[str]) -> None:
-        tails = self._tails
+    def _write(self, found: Iterable[tuple[int, str, list]], out: IO[str], start: bytes,
+               first_head: bytes, head: bytes, end: str, close: bytes) -> None:
+        tails = _Tails(self._matcher, self._glossary, end)
         count = self._by_form.update
-        for _offset, _piece, matches in pieces:
-            if matches:
-                out.write("".join([f'{{"start": {s}, "end": {e}{tails[i]}\n' for s, e, i in matches]))
-                count(map(_index, matches))
-
-    def json(self, pieces: Iterable[tuple[int, str, list]], out: IO[str]) -> None:
-        tails = self._tails
-        count = self._by_form.update
+        binary = getattr(out, "buffer", None)
+        if binary is not None:
+            out.flush()
+            write = binary.write
+        else:
+            def write(data: bytes) -> None:
+                out.write(data.decode("utf-8"))
+        write(start)
         first = True
-        out.write("[")
-        for _offset, _piece, matches in pieces:
-            if matches:
-                lines = [f'{{"start": {s}, "end": {e}{tails[i]}' for s, e, i in matches]
-                out.write(("\n" if first else ",\n") + ",\n".join(lines))
+        for at, _piece, matches in found:
+            if not matches:
+                continue
+            heads = [head % (s + at, e + at) for _i, s, e in matches]
+            if first:
+                i, s, e = matches[0]
+                heads[0] = first_head % (s + at, e + at)
                 first = False
-                count(map(_index, matches))
-        out.write("\n]\n")
+            write(b"".join(chain.from_iterable(zip(heads, [tails[i] for i, _s, _e in matches]))))
+            count(map(_form, matches))
+        write(close)
+        if binary is not None:
+            binary.flush()
+
+    def jsonl(self, found: Iterable[tuple[int, str, list]], out: IO[str]) -> None:
+        """JSON lines for the pieces of :meth:`TermMatcher.iter_chunk_found`."""
+        head = b'{"start": %d, "end": %d'
+        self._write(found, out, b"", head, head, "\n", b"")
+
+    def json(self, found: Iterable[tuple[int, str, list]], out: IO[str]) -> None:
+        """One JSON array for the pieces of :meth:`TermMatcher.iter_chunk_found`."""
+        self._write(found, out, b"[", b'\n{"start": %d, "end": %d', b',\n{"start": %d, "end": %d',
+                    "", b"\n]\n")
 
     def records(self, pieces: Iterable[tuple[int, str, list]]) -> Iterator[dict[str, Any]]:
         """Span records one by one (for TSV and CSV through the shared renderer)."""
@@ -206,13 +225,14 @@ class SpanWriter:
                 by_form[i] += 1
                 yield span_record(s, e, forms[i], get(ids[i]))
 
-    def count(self, pieces: Iterable[tuple[int, str, list]]) -> None:
-        """Only count the occurrences (for a summary alone)."""
-        for _offset, _piece, matches in pieces:
-            self._by_form.update(map(_index, matches))
+    def count(self, found: Iterable[tuple[int, str, list]]) -> None:
+        """Only count the occurrences (for a summary alone), from
+        :meth:`TermMatcher.iter_chunk_found`."""
+        for _offset, _piece, matches in found:
+            self._by_form.update(map(_form, matches))
 
 
-_index = itemgetter(2)
+_form = itemgetter(0)
 
 
 # --------------------------------------------------------------------------- Markdown

@@ -153,10 +153,18 @@ class TermMatcher:
         the input chunks: the boundaries move so that no term is cut) and their
         matches with *global* offsets, each match starting in its piece (with
         ``overlapping``, a match may end in the next piece; without, never).
-        The pieces, joined, are the whole text;
-        a term straddling an input chunk boundary is found exactly once, and the
-        result is the same as :meth:`find_matches` on the whole text.
+        The pieces, joined, are the whole text; a term straddling an input
+        chunk boundary is found exactly once, and the result is the same as
+        :meth:`find_matches` on the whole text.
         """
+        for offset, piece, found in self.iter_chunk_found(chunks, overlapping):
+            yield offset, piece, [(s + offset, e + offset, i) for i, s, e in found]
+
+    def iter_chunk_found(self, chunks: Iterable[str],
+                         overlapping: bool = False) -> Iterator[tuple[int, str, list]]:
+        """:meth:`iter_chunk_matches` with the automaton's own triples
+        ``(form_index, start, end)``, offsets relative to the piece (add ``offset``):
+        the fast path of the JSON writer, which saves a tuple per match."""
         keep = max(self.max_len - 1, 0)
         carry = ""
         offset = 0  # global offset of carry[0]
@@ -186,8 +194,9 @@ class TermMatcher:
             resume = limit
             if cut and not overlapping:
                 resume = max(limit, found[cut - 1][2])
-            accepted = [(s + offset, e + offset, i) for i, s, e in found[:cut]]
-            yield offset, buffer[:resume], accepted
+            if cut < len(found):
+                del found[cut:]
+            yield offset, buffer[:resume], found
             if final:
                 return
             carry = buffer[resume:]

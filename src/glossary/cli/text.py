@@ -319,16 +319,17 @@ def highlight(
 
     if fmt in MACHINE or only_summary:
         writer = hl.SpanWriter(matcher, glossary)
-        pieces = hl.all_matches(matcher, chunks, overlapping=all_)
+        found = matcher.iter_chunk_found(chunks, overlapping=all_)
         if only_summary:
-            writer.count(pieces)
+            writer.count(found)
         elif fmt is HighlightFormat.JSONL:
-            writer.jsonl(pieces, stream)
+            writer.jsonl(found, stream)
         elif fmt is HighlightFormat.JSON:
-            writer.json(pieces, stream)
+            writer.json(found, stream)
         else:
             from glossary.render import Format, write_records
 
+            pieces = hl.all_matches(matcher, chunks, overlapping=all_)
             write_records(writer.records(pieces), Format(fmt.value), stream, hl.SPAN_FIELDS)
         tally = writer.tally
         if only_summary:
