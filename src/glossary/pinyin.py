@@ -221,9 +221,10 @@ def readings(query: str) -> list[Reading]:
     """Every reading of ``query`` as pinyin (empty if it cannot be pinyin).
 
     Spaces, apostrophes and tone digits fix syllable boundaries; inside a run of
-    letters every cut into syllables is a reading. The last syllable may be
-    unfinished (``xuni dianch``). ``lu`` / ``nu`` / ``lue`` / ``nue`` are also read
-    as ``lü`` …, with ``loose=True`` semantics left to the caller (see LOOSE_U).
+    letters every cut into syllables is a reading, likeliest (fewest syllables)
+    first. The last syllable may be unfinished (``xuni dianch``) when the letters
+    cannot be read whole. ``u`` typed for ü (``lu``, ``nue``) stays ``u`` here: see
+    :data:`LOOSE_U` and :func:`syllable_agrees` for how it still finds ``lǜ``.
     """
     chunks = _chunks(query)
     if not chunks:
