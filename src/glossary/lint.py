@@ -125,15 +125,14 @@ def lint_files(paths: Iterable[Path], deep: bool = True) -> tuple[list[Entry], l
     """Read term files as one layer and report every problem; unreadable files raise.
 
     With ``deep`` false, only the schema and duplicate ids are checked."""
-    from glossary.store import node_at, schema_validator, read_term_file, schema_errors
+    from glossary.store import node_at, read_term_file, schema_errors
 
-    validator = schema_validator()
     entries: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Origin] = {}
     for path in paths:
         node, data = read_term_file(path)
-        errors = schema_errors(path, node, data, validator)
+        errors = schema_errors(path, node, data)
         problems.extend(Problem(e.path, e.line, e.col, None, "schema", e.message) for e in errors)
         if errors:
             continue

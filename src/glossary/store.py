@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -101,7 +101,17 @@ def _check_duplicate_keys(node: Any, path: Path) -> None:
             stack.extend(current.value)
 
 
+@lru_cache(maxsize=1)
+def _fast_check():
+    """A compiled validator (fastjsonschema): ~50× faster than jsonschema on valid files."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(json.loads(schema_path().read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
 def schema_validator():
+    """The reference validator (jsonschema): slower, but every error with its path."""
     from jsonschema import Draft202012Validator
 
     schema = json.loads(schema_path().read_text(encoding="utf-8"))
@@ -162,20 +172,26 @@ def read_term_file(path: Path) -> tuple[Any, Any]:
     return node, data
 
 
-def schema_errors(path: Path, node: Any, data: Any, validator: Any = None) -> list[TermFileError]:
+def schema_errors(path: Path, node: Any, data: Any) -> list[TermFileError]:
     """Every breach of the schema in a parsed term file, in file order."""
-    validator = validator or schema_validator()
+    import fastjsonschema
+
+    try:
+        _fast_check()(data)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass  # find every error, with its location, the thorough way
     found = []
-    for error in validator.iter_errors(data):
+    for error in schema_validator().iter_errors(data):
         mark = node_at(node, error.absolute_path).start_mark
         found.append(TermFileError(_describe(error), path, mark.line + 1, mark.column + 1))
     return sorted(found, key=lambda e: (e.line or 0, e.col or 0))
 
 
-def parse_term_file(path: Path, validator: Any = None) -> list[tuple[dict[str, Any], int]]:
+def parse_term_file(path: Path) -> list[tuple[dict[str, Any], int]]:
     """The entries of one term file with their line numbers; raise TermFileError if broken."""
     node, data = read_term_file(path)
-    errors = schema_errors(path, node, data, validator)
+    errors = schema_errors(path, node, data)
     if errors:
         raise errors[0]
     entries_node = node_at(node, ["entries"])
@@ -185,11 +201,10 @@ def parse_term_file(path: Path, validator: Any = None) -> list[tuple[dict[str, A
 
 def _load_layer(paths: Sequence[Path], builtin: bool) -> list[dict[str, Any]]:
     """Parse and check one layer of term files; entries as JSON-ready dicts with ``_origin``."""
-    validator = schema_validator()
     seen: dict[str, str] = {}
     out = []
     for path in paths:
-        for entry, line in parse_term_file(path, validator):
+        for entry, line in parse_term_file(path):
             where = f"{path}:{line}"
             if entry["id"] in seen:
                 raise TermFileError(f"duplicate id {entry['id']!r} (first at {seen[entry['id']]})",
