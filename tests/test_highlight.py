@@ -346,3 +346,11 @@ def test_span_writer_gives_json_dumps_records_to_a_text_stream(glossary):
                 for s in matcher.find_spans(text)]
     assert lines.getvalue() == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in expected)
     assert json.loads(array.getvalue()) == expected
+
+
+@pytest.mark.parametrize("fmt", ["html", "json", "md"])
+def test_bad_input_fails_before_any_output(run, tmp_path, fmt):
+    path = tmp_path / "x.bin"
+    path.write_bytes(b"\x00\x01binary")
+    result = run("highlight", str(path), "-f", fmt)
+    assert result.exit_code == 2 and result.stdout == ""

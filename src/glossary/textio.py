@@ -26,7 +26,7 @@ from __future__ import annotations
 import codecs
 import sys
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from glossary.errors import InputError, UsageError
 
@@ -252,12 +252,15 @@ def read_text(source: str, encoding: str | None = None) -> str:
 
 
 def iter_text_chunks(source: str, encoding: str | None = None,
-                     chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[str]:
+                     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+                     on_read: Callable[[int], None] | None = None) -> Iterator[str]:
     """The decoded text of a file (or stdin for ``"-"``) in pieces of about ``chunk_bytes``.
 
     Memory stays bounded whatever the input size. The encoding is detected on
     the first megabyte; bytes further on that do not decode raise InputError
     naming their byte offset. Joined, the pieces are exactly :func:`read_text`.
+    ``on_read``, if given, is called with the number of bytes read so far
+    after each read (for a progress display).
     """
     if chunk_bytes < 1:
         raise ValueError("chunk_bytes must be positive")
@@ -298,6 +301,8 @@ def iter_text_chunks(source: str, encoding: str | None = None,
             if final:
                 return
             consumed += len(block)
+            if on_read is not None:
+                on_read(consumed)
             try:
                 block = fh.read(chunk_bytes)
             except OSError as exc:

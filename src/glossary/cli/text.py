@@ -63,6 +63,7 @@ DOMAIN_PALETTE = ("dark_sea_green2", "light_goldenrod2", "light_sky_blue1", "plu
                   "light_salmon1", "pale_turquoise1", "khaki1", "thistle1", "light_pink1",
                   "aquamarine1", "wheat1")
 
+PROGRESS_MIN_BYTES = 20_000_000  # below this a file is read too fast for a progress bar
 _PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
 _HAN = re.compile(r"[\u3400-\u9FFF\uF900-\uFAFF]")
 
@@ -81,10 +82,10 @@ def _segment_input(given: Optional[str], encoding: Optional[str]) -> Iterable[st
     if given is None or given == "-":
         if given is None:
             _stdin_or_refuse("a text or a file")
-        return iter_text_chunks("-", encoding)
+        return _primed(iter_text_chunks("-", encoding))
     path = Path(given)
     if path.is_file():
-        return iter_text_chunks(given, encoding)
+        return _primed(_read_chunks(given, encoding))
     if path.is_dir():
         raise InputError("is a directory, not a text file", given)
     if _PATH_LIKE.search(given) and not _HAN.search(given) and "\n" not in given:
@@ -96,12 +97,43 @@ def _segment_input(given: Optional[str], encoding: Optional[str]) -> Iterable[st
 
 
 def _highlight_input(given: Optional[str], encoding: Optional[str]) -> Iterable[str]:
-    from glossary.textio import iter_text_chunks
-
     if given is None:
         _stdin_or_refuse("a file")
         given = "-"
-    return iter_text_chunks(given, encoding)
+    return _primed(_read_chunks(given, encoding))
+
+
+def _primed(chunks: Iterator[str]) -> Iterator[str]:
+    """``chunks`` with the first one read now: a missing, binary or undecodable input
+    fails before anything is written."""
+    from itertools import chain
+
+    first = next(chunks, None)
+    return iter(()) if first is None else chain([first], chunks)
+
+
+def _read_chunks(source: str, encoding: Optional[str]) -> Iterator[str]:
+    """The text in pieces; for a big file, with progress on stderr when stderr is a
+    terminal and stdout is not (the output goes to a file or a pipe)."""
+    from glossary.textio import iter_text_chunks
+
+    size = 0
+    if source != "-":
+        try:
+            size = os.path.getsize(source)
+        except OSError:
+            size = 0  # iter_text_chunks says what is wrong
+    if size < PROGRESS_MIN_BYTES or stdout_is_terminal() or not sys.stderr.isatty():
+        yield from iter_text_chunks(source, encoding)
+        return
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                               TimeRemainingColumn, TransferSpeedColumn)
+
+    with Progress(TextColumn("reading"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  TimeRemainingColumn(), console=console(stderr=True), transient=True) as progress:
+        task = progress.add_task("reading", total=size)
+        yield from iter_text_chunks(source, encoding,
+                                    on_read=lambda n: progress.update(task, completed=n))
 
 
 def _term_index(terms, no_builtin: bool):
