@@ -89,8 +89,8 @@ def _segment_input(given: Optional[str], encoding: Optional[str]) -> Iterable[st
     if path.is_dir():
         raise InputError("is a directory, not a text file", given)
     if _PATH_LIKE.search(given) and not _HAN.search(given) and "\n" not in given:
-        raise InputError("no such file (to segment this as text, quote it with some Chinese)",
-                         given)
+        raise InputError("no such file (to segment it as text, pipe it in: "
+                         "echo '…' | glossary segment)", given)
     if encoding:
         raise UsageError("--encoding applies to a file or stdin, not to a text argument")
     return [given]
