@@ -14,6 +14,7 @@ import typer
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, NoBuiltinOption, TermsOption, app,
                                  console, out, stdout_is_terminal)
 from glossary.errors import InputError, UsageError
+from glossary.highlight import Gloss
 
 
 class SegmentFormat(str, Enum):
@@ -305,9 +306,10 @@ def highlight(
              "html: a standalone page; md: Markdown; json / jsonl / tsv / csv: one record per "
              "occurrence (start, end, text, id, zh, pinyin, fr, en, domain).")]
     = HighlightFormat.TEXT,
-    gloss: Annotated[str, typer.Option(
-        "--gloss", "-g", metavar="fr|en|pinyin|none",
-        help="What to show next to each term.")] = "fr",
+    gloss: Annotated[Gloss, typer.Option(
+        "--gloss", "-g", case_sensitive=False,
+        help="What to show next to each term: its French or English rendering, its "
+             "pinyin, or nothing.")] = Gloss.FR,
     summary: Annotated[bool, typer.Option(
         "--summary", "-s",
         help="Add a table of the terms found with their counts and renderings (with "
@@ -333,10 +335,7 @@ def highlight(
     """
     from glossary import highlight as hl
 
-    try:
-        gloss_kind = hl.Gloss(gloss.lower())
-    except ValueError:
-        raise UsageError(f"--gloss must be one of fr, en, pinyin, none (not {gloss!r})") from None
+    gloss_kind = gloss
     if all_ and fmt not in MACHINE:
         raise UsageError("--all needs --format json, jsonl, tsv or csv "
                          "(marked text cannot show nested terms)")
