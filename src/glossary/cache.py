@@ -7,15 +7,11 @@ is ignored and rebuilt. Writes are atomic.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
-import tempfile
+import zlib
 from pathlib import Path
 from typing import Any, Callable
-
-log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 
@@ -44,7 +40,8 @@ def cached(name: str, key: Any, build: Callable[[], Any]) -> Any:
     from glossary import __version__
 
     full_key = [FORMAT_VERSION, __version__, key]
-    digest = hashlib.sha256(json.dumps(full_key, ensure_ascii=False).encode()).hexdigest()[:20]
+    # The file name only spreads keys over files; the full key stored inside decides.
+    digest = f"{zlib.crc32(json.dumps(full_key, ensure_ascii=False).encode()):08x}"
     directory = cache_dir()
     path = directory / f"{name}-{digest}.json"
     try:
@@ -56,6 +53,8 @@ def cached(name: str, key: Any, build: Callable[[], Any]) -> Any:
         pass
     value = build()
     try:
+        import tempfile
+
         directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -63,5 +62,7 @@ def cached(name: str, key: Any, build: Callable[[], Any]) -> Any:
                       separators=(",", ":"))
         os.replace(tmp, path)
     except OSError as exc:  # a read-only cache is not an error
-        log.debug("cache not written: %s", exc)
+        import logging
+
+        logging.getLogger(__name__).debug("cache not written: %s", exc)
     return value

@@ -384,9 +384,11 @@ def _layers(user_paths: Sequence[Path], builtin: bool) -> list[tuple[list[Path],
 
 
 def _digest(value: Any, size: int) -> str:
-    import hashlib
+    """A short name for a key; the full key stored in the file is what is compared."""
+    import zlib
 
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:size]
+    text = json.dumps(value, ensure_ascii=False).encode()
+    return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"[:size]
 
 
 def _connect(path: Path | str, readonly: bool) -> sqlite3.Connection:

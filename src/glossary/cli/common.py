@@ -18,8 +18,48 @@ from glossary.render import Format, default_format
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
 
 
+# Every command and the module that defines it, in the order of --help. A module is
+# imported only when one of its commands runs (or for --help), so `glossary lookup`
+# pays neither for the imports nor for the parameters of the other commands.
+COMMANDS: dict[str, str] = {
+    "lookup": "glossary.cli.lookup",
+    "show": "glossary.cli.entries",
+    "list": "glossary.cli.entries",
+    "domains": "glossary.cli.entries",
+    "segment": "glossary.cli.text",
+    "highlight": "glossary.cli.text",
+    "check": "glossary.cli.qa",
+    "extract": "glossary.cli.qa",
+    "validate": "glossary.cli.validate",
+}
+
+
+def command_app() -> typer.Typer:
+    """The Typer app a command module registers its commands on."""
+    return typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
 class GlossaryGroup(TyperGroup):
-    """Turns a user's mistake into one line on stderr and exit status 2."""
+    """The root command: loads subcommands lazily, and turns a user's mistake into
+    one line on stderr and exit status 2."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, name: str) -> Any:
+        module_name = COMMANDS.get(name)
+        if module_name is None:
+            return None
+        from importlib import import_module
+
+        from typer.main import get_command_from_info, get_command_name
+
+        module = import_module(module_name)
+        for info in module.app.registered_commands:
+            if (info.name or get_command_name(info.callback.__name__)) == name:
+                return get_command_from_info(info, pretty_exceptions_short=True,
+                                             rich_markup_mode=None)
+        return None
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:

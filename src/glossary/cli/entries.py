@@ -8,9 +8,11 @@ from typing import Annotated, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, app, console, load, out, resolve_format)
+                                 TermsOption, command_app, console, load, out, resolve_format)
 from glossary.model import Entry, Status
 from glossary.render import Format, print_entry, write_records
+
+app = command_app()
 
 LIST_COLUMNS = ("id", "zh", "pinyin", "fr", "en", "domain")
 SHOW_LABELS = (

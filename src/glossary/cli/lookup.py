@@ -11,9 +11,11 @@ from typing import Annotated, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, app, out, resolve_format, user_paths)
+                                 TermsOption, command_app, out, resolve_format, user_paths)
 from glossary.render import Format, write_records
 from glossary.search import Lang
+
+app = command_app()
 
 COLUMNS = ("zh", "pinyin", "fr", "en", "domain", "score", "matched")
 BATCH_COLUMNS = ("query", "id", *COLUMNS)

@@ -9,9 +9,11 @@ from typing import Annotated, Any, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, app, console, load, out, resolve_format, warn)
+                                 TermsOption, command_app, console, load, out, resolve_format, warn)
 from glossary.errors import UsageError
 from glossary.render import Format, write_records
+
+app = command_app()
 
 CHECK_COLUMNS = ("line", "zh", "id", "verdict", "expected", "found")
 EXTRACT_COLUMNS = ("rank", "zh", "count", "score", "pinyin", "line", "example", "contains")

@@ -11,10 +11,12 @@ from typing import Annotated, Iterable, Iterator, Optional
 
 import typer
 
-from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, NoBuiltinOption, TermsOption, app,
-                                 console, out, stdout_is_terminal)
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, NoBuiltinOption, TermsOption,
+                                 command_app, console, out, stdout_is_terminal)
 from glossary.errors import InputError, UsageError
 from glossary.highlight import Gloss
+
+app = command_app()
 
 
 class SegmentFormat(str, Enum):

@@ -9,8 +9,10 @@ from typing import Annotated, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, app, console, out, user_paths)
+                                 TermsOption, command_app, console, out, user_paths)
 from glossary.render import Format, write_records
+
+app = command_app()
 
 
 @app.command()
