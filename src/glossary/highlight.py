@@ -26,6 +26,8 @@ from enum import Enum
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
 
+from glossary.render import visible
+
 if TYPE_CHECKING:
     from glossary.matcher import TermInfo, TermMatcher, TermTable
 
@@ -319,18 +321,6 @@ def write_markdown_summary(records: list[dict[str, Any]], out: IO[str]) -> None:
 
 
 # --------------------------------------------------------------------------- plain text
-
-# C0 controls (but tab, line feed and carriage return), DEL and C1 controls shown
-# as visible characters: an escape sequence in the input must not drive the terminal.
-_VISIBLE = {code: chr(0x2400 + code) for code in range(0x20) if code not in (9, 10, 13)}
-_VISIBLE[0x7F] = "\u2421"
-_VISIBLE.update({code: f"\\x{code:02x}" for code in range(0x80, 0xA0)})
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters replaced by visible ones (ESC → ␛)."""
-    return text.translate(_VISIBLE)
-
 
 def write_plain(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
                 glossary: "TermTable", gloss: Gloss, out: IO[str]) -> Tally:

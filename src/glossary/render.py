@@ -28,13 +28,16 @@ def default_format(is_terminal: bool) -> Format:
     return Format.TABLE if is_terminal else Format.TSV
 
 
-# C0 and C1 control characters (ESC among them) are shown as escapes, never sent raw.
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x20), *range(0x7f, 0xa0))}
+# C0 controls (but tab, line feed and carriage return), DEL and C1 controls shown
+# as visible characters: an escape sequence in user text must not drive the terminal.
+_VISIBLE = {code: chr(0x2400 + code) for code in range(0x20) if code not in (9, 10, 13)}
+_VISIBLE[0x7F] = "\u2421"
+_VISIBLE.update({code: f"\\x{code:02x}" for code in range(0x80, 0xA0)})
 
 
 def visible(text: str) -> str:
-    """Text with its control characters written as ``\\x1b`` etc., safe for a terminal."""
-    return text.translate(_CONTROLS)
+    """``text`` with control characters replaced by visible ones (ESC → ␛)."""
+    return text.translate(_VISIBLE)
 
 
 def cell(value: Any) -> str:
