@@ -56,6 +56,24 @@ def test_term_inside_a_longer_compound_is_cut_out(segmenter):
     assert texts(segmenter.segment("数字孪生城市"))[:1] == ["数字孪生"]
 
 
+@pytest.mark.parametrize(("text", "words", "not_term"), [
+    ("要降低空气污染。", ["降低"], "低空"),
+    ("国民生产总值。", ["国民"], "民生"),
+    ("人民生活。", ["人民", "生活"], "民生"),
+])
+def test_two_character_term_is_not_forced_across_two_words(segmenter, text, words, not_term):
+    tokens = texts(segmenter.segment(text))
+    assert not_term not in tokens
+    assert all(word in tokens for word in words)
+    assert "".join(tokens) == text
+
+
+@pytest.mark.parametrize(("text", "term"), [("推动民生保障。", "民生"), ("开展低空巡护。", "低空"),
+                                            ("保护湿地。", "湿地")])
+def test_two_character_term_where_it_is_the_right_cut_stays_whole(segmenter, text, term):
+    assert term in texts(segmenter.segment(text))
+
+
 def test_general_words_come_from_jieba(segmenter):
     assert texts(segmenter.segment("我们今天讨论数字孪生")) == ["我们", "今天", "讨论", "数字孪生"]
 

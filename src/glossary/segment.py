@@ -258,6 +258,8 @@ class Segmenter:
         hmm = self.hmm
         spans = self.matcher.find_matches(text) if self.matcher is not None else []
         ids = self.matcher.entry_ids if self.matcher is not None else ()
+        if spans:
+            spans = _right_cuts(text, spans, tokenizer.FREQ)
         pos = 0
         for start, end, index in [*spans, (len(text), len(text), -1)]:
             if start > pos:
@@ -309,6 +311,23 @@ class Segmenter:
                 return pos
             pos -= 1
         return 0
+
+
+def _right_cuts(text: str, spans: list, freq: dict[str, int]) -> list:
+    """The glossary spans that are occurrences of their term, not an accident of
+    two words meeting: a two-character term both of whose characters make a
+    dictionary word with their outside neighbour (降|低空|气 in 降低空气, 国|民生|产 in
+    国民生产) is left to jieba. Longer terms are always kept whole."""
+    kept = []
+    for i, (start, end, index) in enumerate(spans):
+        if end - start == 2 and 0 < start and end < len(text):
+            left_free = not kept or kept[-1][1] < start
+            right_free = i + 1 == len(spans) or spans[i + 1][0] > end
+            if (left_free and right_free and freq.get(text[start - 1:start + 1], 0) > 0
+                    and freq.get(text[end - 1:end + 1], 0) > 0):
+                continue
+        kept.append((start, end, index))
+    return kept
 
 
 def tokens_text(tokens: Iterable[Token]) -> str:
