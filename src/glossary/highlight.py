@@ -282,9 +282,10 @@ def _md_text(block: str, start: int, end: int) -> str:
     return "\n".join(out)
 
 
-def write_markdown(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
-                   glossary: "TermTable", gloss: Gloss, out: IO[str]) -> Tally:
-    """The text with each term in bold followed by its gloss in parentheses."""
+def _write_marked(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
+                  glossary: "TermTable", out: IO[str], between: Any, mark: Any) -> Tally:
+    """The text with each term occurrence written ``mark(term, entry)`` and the text
+    between written ``between(block, start, end)``; a form's mark is made once."""
     tally = Tally()
     ids = matcher.entry_ids
     cache: dict[int, str] = {}
@@ -295,21 +296,27 @@ def write_markdown(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatche
             start -= offset
             end -= offset
             if start > pos:
-                parts.append(_md_text(block, pos, start))
+                parts.append(between(block, pos, start))
             marked = cache.get(index)
             if marked is None:
-                entry = glossary.get(ids[index])
-                text = gloss_of(entry, gloss)
-                marked = f"**{md_escape(block[start:end], False)}**"
-                if text:
-                    marked += f" ({md_escape(text, False)})"
-                cache[index] = marked
+                marked = cache[index] = mark(block[start:end], glossary.get(ids[index]))
             parts.append(marked)
             tally.add(ids[index])
             pos = end
-        parts.append(_md_text(block, pos, len(block)))
+        parts.append(between(block, pos, len(block)))
         out.write("".join(parts))
     return tally
+
+
+def write_markdown(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
+                   glossary: "TermTable", gloss: Gloss, out: IO[str]) -> Tally:
+    """The text with each term in bold followed by its gloss in parentheses."""
+    def mark(term: str, entry: "TermInfo") -> str:
+        text = gloss_of(entry, gloss)
+        marked = f"**{md_escape(term, False)}**"
+        return f"{marked} ({md_escape(text, False)})" if text else marked
+
+    return _write_marked(blocks, matcher, glossary, out, _md_text, mark)
 
 
 def write_markdown_summary(records: list[dict[str, Any]], out: IO[str]) -> None:
@@ -326,25 +333,9 @@ def write_plain(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatcher",
                 glossary: "TermTable", gloss: Gloss, out: IO[str]) -> Tally:
     """The text with each term written ``{term|gloss}`` (``{term}`` without a gloss):
     the terminal rendering without colour, for pipes and ``NO_COLOR``."""
-    tally = Tally()
-    ids = matcher.entry_ids
-    cache: dict[int, str] = {}
-    for offset, block, matches in blocks:
-        parts: list[str] = []
-        pos = 0
-        for start, end, index in matches:
-            start -= offset
-            end -= offset
-            parts.append(visible(block[pos:start]))
-            marked = cache.get(index)
-            if marked is None:
-                text = gloss_of(glossary.get(ids[index]), gloss)
-                term = visible(block[start:end])
-                marked = f"{{{term}|{visible(text)}}}" if text else f"{{{term}}}"
-                cache[index] = marked
-            parts.append(marked)
-            tally.add(ids[index])
-            pos = end
-        parts.append(visible(block[pos:]))
-        out.write("".join(parts))
-    return tally
+    def mark(term: str, entry: "TermInfo") -> str:
+        text = gloss_of(entry, gloss)
+        return f"{{{visible(term)}|{visible(text)}}}" if text else f"{{{visible(term)}}}"
+
+    return _write_marked(blocks, matcher, glossary, out,
+                         lambda block, start, end: visible(block[start:end]), mark)
