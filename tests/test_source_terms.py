@@ -49,22 +49,18 @@ def test_parenthetical_term_has_the_source_rendering(glossary, row):
     assert given in renderings or any(r.endswith(" " + given) for r in renderings)
 
 
-@pytest.mark.parametrize("row", DOMAIN_LINES, ids=[r["zh"] for r in DOMAIN_LINES])
-def test_domain_line_is_an_entry_with_its_french_name(glossary, row):
+HEADINGS = [(row, DOMAINS, "domain") for row in DOMAIN_LINES] + \
+           [(row, CATEGORIES, "category") for row in CATEGORY_LINES]
+
+
+@pytest.mark.parametrize("row, headings, field", HEADINGS, ids=[h[0]["zh"] for h in HEADINGS])
+def test_domain_and_category_headings_are_entries_with_their_french_names(glossary, row, headings,
+                                                                          field):
     entry = next((e for e in glossary if e.zh == row["zh"]), None)
     assert entry is not None
     assert entry.fr == row["fr_in_source"]
-    domain = next(d for d in DOMAINS if d.zh == row["zh"])
-    assert entry.domain == domain.slug and domain.fr == row["fr_in_source"]
-
-
-@pytest.mark.parametrize("row", CATEGORY_LINES, ids=[r["zh"] for r in CATEGORY_LINES])
-def test_category_heading_is_an_entry_with_its_french_name(glossary, row):
-    entry = next((e for e in glossary if e.zh == row["zh"]), None)
-    assert entry is not None
-    assert entry.fr == row["fr_in_source"]
-    category = next(c for c in CATEGORIES if c.zh == row["zh"])
-    assert entry.category == category.slug and category.fr == row["fr_in_source"]
+    heading = next(h for h in headings if h.zh == row["zh"])
+    assert getattr(entry, field) == heading.slug and heading.fr == row["fr_in_source"]
 
 
 def test_title_and_number_are_entries(glossary):
