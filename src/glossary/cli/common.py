@@ -116,6 +116,19 @@ TermsOption = Annotated[
 ]
 NoBuiltinOption = Annotated[
     bool, typer.Option("--no-builtin", help="Leave out the shipped term files.")]
+EncodingOption = Annotated[
+    Optional[str],
+    typer.Option("--encoding", "-e", metavar="NAME",
+                 help="Encoding of the input [default: detected: UTF-8 with or without BOM, "
+                      "GB18030 or Big5].",
+                 show_default=False),
+]
+InputArgument = Annotated[
+    Optional[str],
+    typer.Argument(metavar="[FILE|-]",
+                   help="The Chinese text: a file, or - (or nothing, when piped) for standard input.",
+                   show_default=False),
+]
 FormatOption = Annotated[
     Optional[Format],
     typer.Option("--format", "-f", case_sensitive=False,

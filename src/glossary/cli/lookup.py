@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, command_app, out, resolve_format, user_paths)
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, FormatOption,
+                                 NoBuiltinOption, TermsOption, command_app, out, resolve_format,
+                                 user_paths)
 from glossary.render import Format, write_records
 from glossary.search import Lang
 
@@ -35,9 +36,7 @@ def lookup(
              "hanzi, else pinyin, French and English together].", show_default=False)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 10,
     fmt: FormatOption = None,
-    encoding: Annotated[Optional[str], typer.Option(
-        "--encoding", metavar="NAME", help="Encoding of stdin in batch mode [default: detected].",
-        show_default=False)] = None,
+    encoding: EncodingOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:

@@ -8,8 +8,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, command_app, console, load, out, resolve_format, warn)
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, FormatOption,
+                                 InputArgument, NoBuiltinOption, TermsOption, command_app, console,
+                                 load, out, resolve_format, warn)
 from glossary.errors import UsageError
 from glossary.render import Format, write_records
 
@@ -23,14 +24,6 @@ EXTRACT_TABLE_COLUMNS = ("rank", "zh", "count", "pinyin", "example")
 class TargetLang(str, Enum):
     FR = "fr"
     EN = "en"
-
-
-EncodingOption = Annotated[
-    Optional[str],
-    typer.Option("--encoding", "-e", metavar="NAME",
-                 help="Encoding of the input files [default: detected: UTF-8, GB18030 or Big5].",
-                 show_default=False),
-]
 
 
 # --------------------------------------------------------------------------- check
@@ -166,9 +159,7 @@ def check(
 
 @app.command()
 def extract(
-    file: Annotated[Optional[str], typer.Argument(
-        metavar="[FILE|-]", help="The Chinese text (a file, or - for stdin) [default: stdin when piped].",
-        show_default=False)] = None,
+    file: InputArgument = None,
     limit: Annotated[int, typer.Option(
         "--limit", "-n", min=0, help="How many candidates at most (0: all).")] = 30,
     min_count: Annotated[int, typer.Option(

@@ -11,8 +11,9 @@ from typing import Annotated, Iterable, Iterator, Optional
 
 import typer
 
-from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, NoBuiltinOption, TermsOption,
-                                 command_app, console, out, stdout_is_terminal)
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, InputArgument,
+                                 NoBuiltinOption, TermsOption, command_app, console, out,
+                                 stdout_is_terminal)
 from glossary.errors import InputError, UsageError
 from glossary.highlight import Gloss
 
@@ -45,13 +46,6 @@ class ColourBy(str, Enum):
 MACHINE = (HighlightFormat.JSON, HighlightFormat.JSONL, HighlightFormat.TSV, HighlightFormat.CSV)
 TOKEN_COLUMNS = ("text", "start", "end", "id")
 SUMMARY_COLUMNS = ("zh", "count", "pinyin", "fr", "en", "domain")
-
-EncodingOption = Annotated[
-    Optional[str],
-    typer.Option("--encoding", "-e", metavar="NAME",
-                 help="Encoding of the input [default: detected: UTF-8, GB18030 or Big5].",
-                 show_default=False),
-]
 
 # Rich styles for terms on a terminal, by category; domains take the palette in turn.
 CATEGORY_STYLES = {
@@ -299,9 +293,7 @@ def _print_summary(records, fmt: HighlightFormat, stream) -> None:
 
 @app.command()
 def highlight(
-    file: Annotated[Optional[str], typer.Argument(
-        metavar="[FILE|-]", help="The text to read: a file, or - (or nothing) for standard input.",
-        show_default=False)] = None,
+    file: InputArgument = None,
     fmt: Annotated[HighlightFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="text: the text with terms marked (colour on a terminal, {term|gloss} otherwise); "
