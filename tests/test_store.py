@@ -71,6 +71,15 @@ def test_cache_is_rebuilt_when_a_term_file_changes(tmp_path):
     assert path.exists()
 
 
+def test_cache_keeps_one_file_per_set_of_term_files(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GLOSSARY_CACHE_DIR", str(cache))
+    for fr in ("un", "deux", "trois"):
+        write_terms(tmp_path / "t", "mine.yaml", dict(NEW, fr=fr))
+        assert load_glossary([tmp_path / "t"], builtin=False).get("my-term").fr == fr
+    assert len(list(cache.glob("terms-*.json"))) == 1
+
+
 def test_a_corrupt_cache_file_is_ignored(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("GLOSSARY_CACHE_DIR", str(cache))

@@ -35,15 +35,23 @@ def file_stamp(paths: list[Path]) -> list[list[Any]]:
     return stamp
 
 
-def cached(name: str, key: Any, build: Callable[[], Any]) -> Any:
-    """Return the JSON value cached under ``name`` for ``key``, building it on a miss."""
+def _digest(value: Any) -> str:
+    return f"{zlib.crc32(json.dumps(value, ensure_ascii=False).encode()):08x}"
+
+
+def cached(name: str, key: Any, build: Callable[[], Any], family: Any = None) -> Any:
+    """Return the JSON value cached under ``name`` for ``key``, building it on a miss.
+
+    ``family`` names what the key is the state of (a set of term files, say): when a
+    new value of a family is written, the family's older files are removed, so the
+    cache does not grow with every edit of a term file."""
     from glossary import __version__
 
     full_key = [FORMAT_VERSION, __version__, key]
     # The file name only spreads keys over files; the full key stored inside decides.
-    digest = f"{zlib.crc32(json.dumps(full_key, ensure_ascii=False).encode()):08x}"
+    prefix = f"{name}-{_digest(family)}-" if family is not None else f"{name}-"
     directory = cache_dir()
-    path = directory / f"{name}-{digest}.json"
+    path = directory / f"{prefix}{_digest(full_key)}.json"
     try:
         with open(path, "rb") as fh:
             stored = json.loads(fh.read())
@@ -61,6 +69,10 @@ def cached(name: str, key: Any, build: Callable[[], Any]) -> Any:
             json.dump({"key": full_key, "value": value}, fh, ensure_ascii=False,
                       separators=(",", ":"))
         os.replace(tmp, path)
+        if family is not None:
+            for stale in directory.glob(f"{prefix}*.json"):
+                if stale != path:
+                    stale.unlink(missing_ok=True)
     except OSError as exc:  # a read-only cache is not an error
         import logging
 

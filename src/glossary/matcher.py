@@ -286,7 +286,8 @@ def load_term_index(user_paths: Iterable = (), builtin: bool = True) -> tuple[Te
     layers = [term_files(builtin_terms_dir())] if builtin else []
     layers += [term_files(p) for p in paths]
     key = [builtin, [str(p) for p in paths], [file_stamp(files) for files in layers]]
-    data = cached("term-index", key, lambda: _index_data(paths, builtin))
+    data = cached("term-index", key, lambda: _index_data(paths, builtin),
+                  family=[builtin, [str(p) for p in paths]])
     matcher = TermMatcher.__new__(TermMatcher)
     matcher.forms = tuple(data["forms"])
     matcher.entry_ids = tuple(data["ids"])

@@ -275,7 +275,8 @@ def load_glossary(user_paths: Sequence[Path] = (), builtin: bool = True) -> Glos
     files: list[str] = []
     for paths, is_builtin in layers:
         raw = cached("terms", [is_builtin, file_stamp(paths)],
-                     lambda paths=paths, b=is_builtin: _load_layer(paths, b))
+                     lambda paths=paths, b=is_builtin: _load_layer(paths, b),
+                     family=[is_builtin, [str(p) for p in paths]])
         files.extend(map(str, paths))
         for data in raw:
             origin = Origin(*data["_origin"])
