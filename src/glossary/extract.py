@@ -398,18 +398,14 @@ def example_sentence(text: str, start: int, length: int, width: int = 60) -> str
 def to_pinyin(words: Sequence[str]) -> str:
     """Word-joined pinyin with tone marks, read by pypinyin in the context of the whole
     compound (the reading ``glossary validate`` checks against)."""
-    from pypinyin import Style, pinyin
+    from glossary.pinyin import hanzi_readings
 
-    syllables = [s[0] for s in pinyin("".join(words), style=Style.TONE, errors=lambda x: [x])]
+    syllables = hanzi_readings("".join(words))
     out: list[str] = []
     i = 0
     for word in words:
         han = len(_HAN.findall(word))
-        if han == 0:
-            out.append(word)
-            i += 1
-            continue
-        out.append("".join(syllables[i:i + han]))
+        out.append("".join(syllables[i:i + han]) if han else word)
         i += han
     return " ".join(out)
 

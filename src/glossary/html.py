@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # Links from the index to at most this many occurrences of one term.
 MAX_LINKS = 200
 
-_HAN_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]+")
+from glossary.pinyin import HAN_RUN as _HAN_RUN
 
 CSS = """
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #6b6b70; }
@@ -119,7 +119,6 @@ class PageWriter:
         self.colours = group_colours([*groups, *extra])
         self._open: dict[int, str] = {}  # form index → the mark's opening tag without its id
         self._close: dict[int, str] = {}
-        self._pinyin = None
 
     # ------------------------------------------------------------- pieces
 
@@ -127,19 +126,14 @@ class PageWriter:
         """Escaped text; with --ruby, each run of Han characters with its pinyin above."""
         if not self.ruby:
             return _text(text)
-        if self._pinyin is None:
-            from pypinyin import Style, pinyin
+        from glossary.pinyin import hanzi_readings
 
-            self._pinyin = lambda run: [p[0] for p in pinyin(run, style=Style.TONE,
-                                                              errors=lambda x: [""] * len(x))]
         parts = []
         pos = 0
         for match in _HAN_RUN.finditer(text):
             parts.append(_text(text[pos:match.start()]))
             run = match.group()
-            readings = self._pinyin(run)
-            if len(readings) != len(run):
-                readings = [""] * len(run)
+            readings = hanzi_readings(run)
             parts.append("".join(f"<ruby>{escape(ch, quote=False)}<rt>{escape(py, quote=False)}</rt></ruby>"
                                  for ch, py in zip(run, readings)))
             pos = match.end()

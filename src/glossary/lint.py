@@ -54,14 +54,9 @@ def pinyin_letters(text: str) -> str:
 
 def expected_pinyin(zh: str) -> list[str]:
     """pypinyin's reading of the Han characters of ``zh``, one syllable each, in context."""
-    from pypinyin import Style, pinyin
+    from glossary.pinyin import hanzi_readings
 
-    syllables = []
-    for item in pinyin(zh, style=Style.TONE, errors="ignore"):
-        syllable = item[0]
-        if syllable.strip():
-            syllables.append(syllable)
-    return syllables
+    return [r for r in hanzi_readings(zh) if r]
 
 
 def check_pinyin(entry: Entry) -> str | None:

@@ -13,6 +13,7 @@ Syllables are spelt in ASCII, ``v`` standing for ü (``lv``, ``nve``); tones are
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from itertools import product
@@ -282,3 +283,24 @@ def looks_like_initials(query: str) -> bool:
     letters = query.strip().lower()
     return (2 <= len(letters) <= 12 and letters.isascii() and letters.isalpha()
             and not any(c in _VOWELS for c in letters))
+
+
+# --------------------------------------------------------------------------- reading characters
+
+# Runs of Han characters (CJK unified ideographs, extension A, compatibility).
+HAN_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]+")
+
+
+def hanzi_readings(text: str) -> list[str]:
+    """pypinyin's reading, with tone marks and in context, of each Han character of
+    ``text`` in order ("" where it has none); other characters are skipped.
+
+    For text that has no reviewed pinyin of its own (validate, extract, ruby, segment
+    --pinyin). pypinyin is imported here only, never on the lookup path."""
+    from pypinyin import Style, pinyin
+
+    readings: list[str] = []
+    for run in HAN_RUN.findall(text):
+        items = [p[0] for p in pinyin(run, style=Style.TONE, errors=lambda x: [""] * len(x))]
+        readings.extend(items if len(items) == len(run) else [""] * len(run))
+    return readings
