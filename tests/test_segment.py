@@ -157,7 +157,7 @@ def test_cli_one_output_line_per_input_line(run, tmp_path):
 
 def test_cli_text_argument_and_separator(run):
     result = run("segment", "建设数字乡村", "--sep", "|")
-    assert result.stdout == "建设|数字乡村"
+    assert result.stdout == "建设|数字乡村\n"
 
 
 def test_cli_json_tokens_have_offsets_and_ids(run):
@@ -178,7 +178,7 @@ def test_cli_jsonl_with_pinyin_uses_the_entry_pinyin_for_terms(run):
 
 
 def test_cli_text_with_pinyin(run):
-    assert run("segment", "--pinyin", "低空经济").stdout == "低空经济/dīkōngjīngjì"
+    assert run("segment", "--pinyin", "低空经济").stdout == "低空经济/dīkōngjīngjì\n"
 
 
 def test_cli_reads_stdin_in_gb18030(run):
@@ -238,7 +238,7 @@ def test_jieba_says_nothing_and_writes_no_shared_temporary_cache(tmp_path):
         result = subprocess.run([sys.executable, "-c", code, "segment", "低空经济是新的增长点"],
                                 env=env, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0
-        assert result.stdout == "低空经济 是 新 的 增长点"
+        assert result.stdout == "低空经济 是 新 的 增长点\n"
         assert result.stderr == ""
     assert list(tmp.iterdir()) == []
     cached = sorted(p.name for p in cache.iterdir() if p.name.startswith("jieba-"))

@@ -150,14 +150,14 @@ def _use_colour() -> bool:
 def _pinyin_of(glossary):
     """A function token → pinyin: the entry's reviewed pinyin for a term, pypinyin for
     other Han words, None for anything else."""
-    from pypinyin import Style, lazy_pinyin
+    from glossary.pinyin import hanzi_readings
 
     def pinyin(token) -> Optional[str]:
         if token.entry_id is not None:
             return glossary.get(token.entry_id).pinyin
         if not _HAN.search(token.text):
             return None
-        return "".join(lazy_pinyin(token.text, style=Style.TONE, errors=lambda x: x))
+        return "".join(hanzi_readings(token.text))
 
     return pinyin
 
@@ -182,8 +182,8 @@ def _write_tokens_text(tokens: Iterator, sep: str, pinyin, stream) -> None:
             if reading:
                 text = f"{text}/{reading.replace(' ', '')}"
         line.append(show(text))
-    if line:
-        stream.write(sep.join(line))
+    if line:  # a last line without its line break still ends one, as text lines do
+        stream.write(sep.join(line) + "\n")
 
 
 @app.command()
