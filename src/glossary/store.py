@@ -226,7 +226,6 @@ class Glossary:
     """All entries of the loaded layers, merged; the library's view of the term base."""
 
     entries: tuple[Entry, ...]
-    files: tuple[str, ...] = ()
     _by_id: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -272,15 +271,13 @@ def load_glossary(user_paths: Sequence[Path] = (), builtin: bool = True) -> Glos
         layers.append((term_files(Path(path)), False))
 
     merged: dict[str, Entry] = {}
-    files: list[str] = []
     for paths, is_builtin in layers:
         raw = cached("terms", [is_builtin, file_stamp(paths)],
                      lambda paths=paths, b=is_builtin: _load_layer(paths, b),
                      family=[is_builtin, [str(p) for p in paths]])
-        files.extend(map(str, paths))
         for data in raw:
             origin = Origin(*data["_origin"])
             previous = merged.get(data["id"])
             merged[data["id"]] = Entry.from_dict(
                 data, origin, previous.origin if previous is not None else None)
-    return Glossary(tuple(merged.values()), tuple(files))
+    return Glossary(tuple(merged.values()))

@@ -38,12 +38,14 @@ def validate(
         layers = ([] if no_builtin else [builtin_terms_dir()]) + user_paths(terms)
         problems = []
         merged = {}
+        files = []
         for layer in layers:
-            entries, layer_problems = lint_files(term_files(layer), deep=False)
+            layer_files = term_files(layer)
+            files.extend(layer_files)
+            entries, layer_problems = lint_files(layer_files, deep=False)
             problems.extend(layer_problems)
             merged.update((e.id, e) for e in entries)
         problems.extend(lint_entries(list(merged.values())))
-        files = [f for layer in layers for f in term_files(layer)]
     problems.sort(key=lambda p: (p.path or "", p.line or 0, p.col or 0))
     if fmt in (None, Format.TABLE, Format.PLAIN):
         # Compiler-style lines, the form editors and pre-commit hooks understand.
