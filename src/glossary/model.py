@@ -53,7 +53,7 @@ class Origin:
 # The fields of a term file entry, in the order they are written and shown.
 FIELDS: tuple[str, ...] = (
     "id", "zh", "zh_hant", "zh_variants", "pinyin", "pinyin_deliberate", "zh_hant_deliberate",
-    "fr", "fr_variants", "en", "en_variants", "en_provenance",
+    "fr", "fr_variants", "fr_provenance", "en", "en_variants", "en_provenance",
     "domain", "category", "source", "provenance", "note", "see_also",
 )
 VARIANT_FIELDS = ("zh_variants", "fr_variants", "en_variants")
@@ -74,6 +74,7 @@ class Entry:
     pinyin_deliberate: bool = False
     zh_hant_deliberate: bool = False
     fr_variants: tuple[Variant, ...] = ()
+    fr_provenance: str | None = None
     en: str | None = None
     en_variants: tuple[Variant, ...] = ()
     en_provenance: str | None = None

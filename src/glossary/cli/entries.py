@@ -17,7 +17,7 @@ app = command_app()
 LIST_COLUMNS = ("id", "zh", "pinyin", "fr", "en", "domain")
 SHOW_LABELS = (
     ("zh", "zh"), ("zh_hant", "zh-Hant"), ("zh_variants", "zh variants"), ("pinyin", "pinyin"),
-    ("fr", "fr"), ("fr_variants", "fr variants"), ("en", "en"), ("en_variants", "en variants"),
+    ("fr", "fr"), ("fr_variants", "fr variants"), ("fr_provenance", "fr from"), ("en", "en"), ("en_variants", "en variants"),
     ("en_provenance", "en from"), ("domain", "domain"), ("category", "category"),
     ("source", "source"), ("provenance", "provenance"), ("note", "note"),
     ("see_also", "see also"), ("origin", "file"), ("overrides", "overrides"),
