@@ -61,20 +61,20 @@ def test_the_cache_is_sqlite_not_pickle_and_stale_files_go(terms, tmp_path, monk
     cache = tmp_path / "cache"
     monkeypatch.setenv("GLOSSARY_CACHE_DIR", str(cache))
     open_index([terms], builtin=False)
-    files = sorted(cache.glob("lookup-*.sqlite"))
+    files = sorted(cache.glob("store-*.sqlite"))
     assert len(files) == 1
     assert files[0].read_bytes()[:16] == b"SQLite format 3\x00"
     _write(terms / "a.yaml", {"id": "other", "zh": "云计算", "pinyin": "yúnjìsuàn", "fr": "nuage"})
     _touch_later(terms / "a.yaml")
     open_index([terms], builtin=False)
-    assert len(list(cache.glob("lookup-*.sqlite"))) == 1  # the old one was removed
+    assert len(list(cache.glob("store-*.sqlite"))) == 1  # the old one was removed
 
 
 def test_a_corrupt_cache_file_is_rebuilt(terms, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("GLOSSARY_CACHE_DIR", str(cache))
     open_index([terms], builtin=False)
-    (path,) = cache.glob("lookup-*.sqlite")
+    (path,) = cache.glob("store-*.sqlite")
     path.write_bytes(b"not a database at all" * 100)
     index = open_index([terms], builtin=False)
     assert [m.entry["id"] for m in lookup(index, "智能电网")] == ["smart-grid-x"]

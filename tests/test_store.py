@@ -77,7 +77,7 @@ def test_cache_keeps_one_file_per_set_of_term_files(tmp_path, monkeypatch):
     for fr in ("un", "deux", "trois"):
         write_terms(tmp_path / "t", "mine.yaml", dict(NEW, fr=fr))
         assert load_glossary([tmp_path / "t"], builtin=False).get("my-term").fr == fr
-    assert len(list(cache.glob("terms-*.json"))) == 1
+    assert len(list(cache.glob("store-*.sqlite"))) == 1
 
 
 def test_a_corrupt_cache_file_is_ignored(tmp_path, monkeypatch):

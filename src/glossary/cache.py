@@ -1,19 +1,30 @@
-"""A small JSON cache in the user's cache directory.
+"""The cache directory: where it is, what it holds, and keeping it small.
 
-Only JSON is ever read back (never pickle), so a cache file planted by someone
-else can at worst give wrong results, not run code; a file that does not parse
-is ignored and rebuilt. Writes are atomic.
+It holds one compiled store per set of term files (:mod:`glossary.compiled`,
+``store-*.sqlite``) and jieba's word table (:mod:`glossary.segment`, ``jieba-*``).
+Everything in it can be made again from the term files and the installed packages;
+nothing in it is ever executed (no pickle).
+
+Stores are pruned when one is written: those not used for :data:`MAX_AGE_DAYS`, then
+the least recently used ones while the stores together exceed the size budget
+(``$GLOSSARY_CACHE_MAX_MB``, default :data:`DEFAULT_BUDGET_MB`). A store used within
+the last :data:`RECENT_S` seconds is never pruned: another project may be using it.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import os
-import zlib
+import re
+import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
 
-FORMAT_VERSION = 1
+log = logging.getLogger(__name__)
+
+MAX_AGE_DAYS = 30
+DEFAULT_BUDGET_MB = 1024
+RECENT_S = 3600
 
 
 def cache_dir() -> Path:
@@ -26,55 +37,124 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("glossary", appauthor=False))
 
 
-def file_stamp(paths: list[Path]) -> list[list[Any]]:
-    """What identifies the state of a set of files: path, size and modification time."""
-    stamp = []
-    for path in paths:
-        st = path.stat()
-        stamp.append([str(path), st.st_size, st.st_mtime_ns])
-    return stamp
-
-
-def _digest(value: Any) -> str:
-    return f"{zlib.crc32(json.dumps(value, ensure_ascii=False).encode()):08x}"
-
-
-def cached(name: str, key: Any, build: Callable[[], Any], family: Any = None) -> Any:
-    """Return the JSON value cached under ``name`` for ``key``, building it on a miss.
-
-    ``family`` names what the key is the state of (a set of term files, say): when a
-    new value of a family is written, the family's older files are removed, so the
-    cache does not grow with every edit of a term file."""
-    from glossary import __version__
-
-    full_key = [FORMAT_VERSION, __version__, key]
-    # The file name only spreads keys over files; the full key stored inside decides.
-    prefix = f"{name}-{_digest(family)}-" if family is not None else f"{name}-"
-    directory = cache_dir()
-    path = directory / f"{prefix}{_digest(full_key)}.json"
+def budget_bytes() -> int:
+    value = os.environ.get("GLOSSARY_CACHE_MAX_MB", "")
     try:
-        with open(path, "rb") as fh:
-            stored = json.loads(fh.read())
-        if stored.get("key") == full_key:
-            return stored["value"]
-    except (OSError, ValueError, AttributeError, KeyError):
-        pass
-    value = build()
+        megabytes = float(value) if value else DEFAULT_BUDGET_MB
+    except ValueError:
+        megabytes = DEFAULT_BUDGET_MB
+    return int(max(megabytes, 0) * 1024 * 1024)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheFile:
+    """One file of the cache directory."""
+
+    path: Path
+    size: int
+    used: float  # when it was last used (modification time: a store is touched when read)
+    kind: str  # store, jieba, leftover
+
+
+_LEGACY = re.compile(r"^(lookup-.*\.sqlite|terms-.*\.json|term-index-.*\.json)$")
+
+
+def _kind(name: str) -> str | None:
+    """What a file of the cache directory is, or None if it is not one of ours."""
+    if name.startswith("store-") and name.endswith(".sqlite"):
+        return "store"
+    if name.startswith("jieba-") and name.endswith((".sqlite", ".marshal")):
+        return "jieba"
+    if _LEGACY.match(name) or (name.startswith(".") and name.endswith(".tmp")):
+        return "leftover"  # from an older version, or an interrupted write
+    return None
+
+
+def cache_files(directory: Path | None = None) -> list[CacheFile]:
+    """The files of the cache directory, most recently used first."""
+    directory = directory or cache_dir()
+    out = []
     try:
-        import tempfile
+        children = list(directory.iterdir())
+    except OSError:
+        return []
+    for child in children:
+        try:
+            st = child.lstat()
+        except OSError:
+            continue
+        kind = _kind(child.name)
+        if kind is None or not child.is_file() or child.is_symlink():
+            continue
+        out.append(CacheFile(child, st.st_size, st.st_mtime, kind))
+    return sorted(out, key=lambda f: -f.used)
 
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": full_key, "value": value}, fh, ensure_ascii=False,
-                      separators=(",", ":"))
-        os.replace(tmp, path)
-        if family is not None:
-            for stale in directory.glob(f"{prefix}*.json"):
-                if stale != path:
-                    stale.unlink(missing_ok=True)
-    except OSError as exc:  # a read-only cache is not an error
-        import logging
 
-        logging.getLogger(__name__).debug("cache not written: %s", exc)
-    return value
+def store_sources(path: Path) -> list[str]:
+    """The term files a store was built from (empty if it cannot be read)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return [r[0] for r in conn.execute("SELECT path FROM file ORDER BY layer, seq")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return []
+
+
+def prune(keep: Path | None = None, now: float | None = None) -> list[Path]:
+    """Remove stores unused for :data:`MAX_AGE_DAYS`, then the least recently used while
+    the stores exceed the budget; never ``keep`` nor one used in the last hour.
+    Returns what was removed."""
+    from glossary.compiled import discard
+
+    now = time.time() if now is None else now
+    stores = [f for f in cache_files(keep.parent if keep else None) if f.kind == "store"]
+    removed: list[Path] = []
+
+    def removable(f: CacheFile) -> bool:
+        return f.path != keep and now - f.used > RECENT_S
+
+    for f in stores:
+        if removable(f) and now - f.used > MAX_AGE_DAYS * 86400:
+            discard(f.path)
+            removed.append(f.path)
+    left = [f for f in stores if f.path not in removed]
+    total = sum(f.size for f in left)
+    budget = budget_bytes()
+    for f in reversed(left):  # least recently used first
+        if total <= budget:
+            break
+        if removable(f):
+            discard(f.path)
+            removed.append(f.path)
+            total -= f.size
+    for leftover in (f for f in cache_files(keep.parent if keep else None)
+                     if f.kind == "leftover" and now - f.used > 600):
+        try:
+            leftover.path.unlink()
+            removed.append(leftover.path)
+        except OSError:
+            pass
+    for path in removed:
+        log.debug("cache: removed %s", path)
+    return removed
+
+
+def clear(directory: Path | None = None) -> list[Path]:
+    """Remove every file the cache directory holds for glossary (and nothing else)."""
+    from glossary.compiled import discard
+
+    removed = []
+    for f in cache_files(directory):
+        if f.kind == "store":
+            discard(f.path)
+        else:
+            try:
+                f.path.unlink()
+            except OSError:
+                continue
+        removed.append(f.path)
+    return removed

@@ -45,3 +45,8 @@ class InputError(GlossaryError):
 
 class UsageError(GlossaryError):
     """A combination of options or arguments that makes no sense."""
+
+
+class CacheCorrupt(Exception):
+    """A cache file that does not check out: it is thrown away and built again.
+    Not a user's mistake, and never shown to one."""

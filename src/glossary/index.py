@@ -13,23 +13,20 @@ pay for building objects for every entry, so each kind is stored as two strings:
   stemmed words for French and English), the detail what scoring needs (the
   syllables with their tones for pinyin, the folded text for French / English).
 
-Which entry and field a key belongs to, and the entries themselves (as JSON), are
-read by row only for the few keys that rank.
+Which entry and field a key belongs to, and the entries themselves, are read by
+row only for the few keys that rank.
 
-The index is an SQLite file named after the term files it was built from (paths,
-sizes, modification times, see :func:`glossary.cache.file_stamp`), rebuilt when
-any of them changes. SQLite holds only text and numbers: nothing in the file can
-run code, and a file that does not open or does not carry the expected key is
-rebuilt. The first lookup after a change pays for parsing the term files (and
-reads pypinyin's table of character readings, for homophone typos); every
-other lookup reads the index alone.
+The index is part of the compiled store of a set of term files
+(:mod:`glossary.compiled`), made again from the stored entries whenever a term file
+changes; each key column carries a CRC checked when it is read. Building it reads
+pypinyin's table of character readings (for homophone typos); a lookup reads the
+store alone.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,7 +34,6 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
 
-from glossary.cache import cache_dir, file_stamp
 from glossary.model import Entry
 from glossary.normalize import drop_elision, fold
 from glossary.pinyin import digraph_initials, initials, strip_tones, syllables_of
@@ -45,9 +41,9 @@ from glossary.pinyin import digraph_initials, initials, strip_tones, syllables_o
 if TYPE_CHECKING:
     import sqlite3
 
-log = logging.getLogger(__name__)
+    from glossary.compiled import Store
 
-INDEX_VERSION = 6
+log = logging.getLogger(__name__)
 
 
 class Kind(str, Enum):
@@ -209,29 +205,26 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
 
 
 _SCHEMA = """
-CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
-CREATE TABLE entry (n INTEGER PRIMARY KEY, id TEXT NOT NULL, record TEXT NOT NULL);
-CREATE TABLE blob (kind TEXT PRIMARY KEY, keys TEXT NOT NULL, search TEXT NOT NULL,
-                   lengths TEXT NOT NULL);
-CREATE TABLE key (kind TEXT NOT NULL, pos INTEGER NOT NULL, entry INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS key (kind TEXT NOT NULL, pos INTEGER NOT NULL, entry INTEGER NOT NULL,
                   field TEXT NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL,
                   PRIMARY KEY (kind, pos)) WITHOUT ROWID;
-CREATE TABLE hanzi (ch TEXT PRIMARY KEY, simp TEXT NOT NULL, readings TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hanzi (ch TEXT PRIMARY KEY, simp TEXT NOT NULL, readings TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
-def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
-    """Write the index of ``entries`` into an empty database."""
+def build(conn: sqlite3.Connection, entries: Sequence[Entry], numbers: Sequence[int]) -> None:
+    """Write the lookup index of ``entries`` into the store (``numbers``: each entry's
+    row in the store's ``entry`` table), replacing the one there."""
+    from glossary.compiled import put_blob
+
     rows, learnt = _rows(entries)
-    # Big pages: a key column of several megabytes is read in a few pages, not thousands.
-    conn.execute("PRAGMA page_size = 65536")
-    conn.executescript(_SCHEMA)
-    conn.execute("INSERT INTO meta VALUES ('key', ?)", (json.dumps(key, ensure_ascii=False),))
-    conn.execute("INSERT INTO meta VALUES ('entries', ?)", (str(len(entries)),))
-    conn.executemany("INSERT INTO entry VALUES (?, ?, ?)",
-                     ((n, e.id, json.dumps(entry_record(e), ensure_ascii=False))
-                      for n, e in enumerate(entries)))
+    for statement in _SCHEMA.strip().split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("DELETE FROM key")
+    conn.execute("DELETE FROM hanzi")
     for kind, kind_rows in rows.items():
+        kind_rows = [(*r[:3], numbers[r[3]] if r[3] >= 0 else -1, *r[4:]) for r in kind_rows]
         # Shortest keys first: a fuzzy match reads only the keys of a length that can reach
         # its cut-off (see Index.lines_sized).
         kind_rows.sort(key=lambda r: (len(r[0]), r[0], r[3]))
@@ -242,8 +235,9 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
             if not lengths or lengths[-1][0] != len(r[0]):
                 lengths.append([len(r[0]), offset, pos])
             offset += len(r[0]) + 1
-        conn.execute("INSERT INTO blob VALUES (?, ?, ?, ?)",
-                     (kind.value, "\n".join(r[0] for r in kind_rows), search, json.dumps(lengths)))
+        put_blob(conn, f"keys:{kind.value}", "\n".join(r[0] for r in kind_rows))
+        put_blob(conn, f"search:{kind.value}", search)
+        put_blob(conn, f"lengths:{kind.value}", json.dumps(lengths))
         if kind is not Kind.WORDS:
             conn.executemany("INSERT INTO key VALUES (?, ?, ?, ?, ?, ?)",
                              ((kind.value, pos, r[3], r[4], r[5], r[6])
@@ -255,7 +249,6 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], key: Any) -> None:
         hanzi[char] = (simp or old_simp, old | set(learnt_readings.split()))
     conn.executemany("INSERT INTO hanzi VALUES (?, ?, ?)",
                      ((c, s, " ".join(sorted(r))) for c, (s, r) in hanzi.items()))
-    conn.commit()
 
 
 # --------------------------------------------------------------------------- reading
@@ -271,21 +264,21 @@ class Found(NamedTuple):
 
 
 class Index:
-    """An open search index: the key columns of each kind, and rows read on demand."""
+    """The lookup index of an open store: the key columns of each kind, and rows read on demand."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
+    def __init__(self, store: Store) -> None:
+        self._store = store
         self._keys: dict[Kind, list[str]] = {}
         self._search: dict[Kind, str] = {}
         self._sizes: dict[Kind, list[list[int]]] = {}
 
     def __len__(self) -> int:
-        row = self._conn.execute("SELECT v FROM meta WHERE k = 'entries'").fetchone()
-        return int(row[0]) if row else 0
+        return len(self._store)
 
     def _column(self, kind: Kind, column: str) -> str:
-        row = self._conn.execute(f"SELECT {column} FROM blob WHERE kind = ?", (kind.value,)).fetchone()
-        return row[0] if row else ""
+        from glossary.compiled import get_blob
+
+        return get_blob(self._store, f"{column}:{kind.value}")
 
     def lines(self, kind: Kind) -> list[str]:
         """The keys of a kind, shortest first; a key's position is its index in this list."""
@@ -314,7 +307,16 @@ class Index:
 
     def _lengths(self, kind: Kind) -> list[list[int]]:
         if kind not in self._sizes:
-            self._sizes[kind] = json.loads(self._column(kind, "lengths") or "[]")
+            from glossary.compiled import CacheCorrupt
+
+            try:
+                sizes = json.loads(self._column(kind, "lengths") or "[]")
+            except (ValueError, RecursionError):
+                raise CacheCorrupt("index lengths unreadable") from None
+            if not isinstance(sizes, list) or not all(
+                    isinstance(s, list) and len(s) == 3 and all(type(v) is int for v in s) for s in sizes):
+                raise CacheCorrupt("index lengths of the wrong shape")
+            self._sizes[kind] = sizes
         return self._sizes[kind]
 
     def find(self, kind: Kind, needle: str, anchored: bool = False) -> list[Found]:
@@ -348,17 +350,17 @@ class Index:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for pos, entry, fld, text, status in self._conn.execute(
+            for pos, entry, fld, text, status in self._store.query(
                     f"SELECT pos, entry, field, text, status FROM key WHERE kind = ? AND pos IN ({marks})",
                     (kind.value, *chunk)):
                 out[pos] = Key(kind, pos, entry, fld, text, status)
         return out
 
     def records(self, numbers: Iterable[int]) -> dict[int, dict[str, Any]]:
-        wanted = sorted(set(numbers))
-        marks = ",".join("?" * len(wanted))
-        return {n: json.loads(record) for n, record in self._conn.execute(
-            f"SELECT n, record FROM entry WHERE n IN ({marks})", wanted)}
+        """The entries of these rows of the store, as lookup prints them."""
+        from glossary.store import entries_by_number
+
+        return {n: entry_record(e) for n, e in entries_by_number(self._store, numbers).items()}
 
     def hanzi(self, chars: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
         """For each known character: its simplified form ('' if it is one) and readings."""
@@ -366,102 +368,18 @@ class Index:
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
-        return {c: (s, tuple(r.split())) for c, s, r in self._conn.execute(
+        return {c: (s, tuple(r.split())) for c, s, r in self._store.query(
             f"SELECT ch, simp, readings FROM hanzi WHERE ch IN ({marks})", wanted)}
 
     def close(self) -> None:
-        self._conn.close()
+        self._store.close()
 
 
-# --------------------------------------------------------------------------- the cache
-
-def _layers(user_paths: Sequence[Path], builtin: bool) -> list[tuple[list[Path], bool]]:
-    from glossary.store import builtin_terms_dir, term_files
-
-    layers = [(term_files(builtin_terms_dir()), True)] if builtin else []
-    layers += [(term_files(Path(p)), False) for p in user_paths]
-    return layers
-
-
-def _digest(value: Any, size: int) -> str:
-    """A short name for a key; the full key stored in the file is what is compared."""
-    import zlib
-
-    text = json.dumps(value, ensure_ascii=False).encode()
-    return f"{zlib.crc32(text):08x}{zlib.adler32(text):08x}"[:size]
-
-
-def _connect(path: Path | str, readonly: bool) -> sqlite3.Connection:
-    import sqlite3
-
-    if readonly:
-        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
-    else:
-        conn = sqlite3.connect(str(path))
-    try:
-        conn.execute("PRAGMA trusted_schema = OFF")
-    except sqlite3.DatabaseError:  # older SQLite: the pragma does not exist
-        pass
-    return conn
-
-
-def _open_cached(path: Path, key_json: str) -> Index | None:
-    import sqlite3
-
-    if not path.is_file():
-        return None
-    try:
-        conn = _connect(path, readonly=True)
-        row = conn.execute("SELECT v FROM meta WHERE k = 'key'").fetchone()
-        if row and row[0] == key_json:
-            return Index(conn)
-        conn.close()
-    except sqlite3.DatabaseError as exc:
-        log.debug("index %s unusable, rebuilt: %s", path, exc)
-    return None
-
+# --------------------------------------------------------------------------- opening
 
 def open_index(user_paths: Sequence[Path] = (), builtin: bool = True) -> Index:
-    """The index of the shipped term files (unless ``builtin`` is false) and the user's,
-    from the cache when it is current, else built (and cached if the directory is writable)."""
-    import sqlite3
-    import tempfile
+    """The lookup index of the shipped term files (unless ``builtin`` is false) and the
+    user's, from their compiled store (:func:`glossary.compiled.open_store`)."""
+    from glossary.compiled import open_store
 
-    from glossary import __version__
-
-    layers = _layers(user_paths, builtin)
-    key = [INDEX_VERSION, __version__, [[b, file_stamp(paths)] for paths, b in layers]]
-    key_json = json.dumps(key, ensure_ascii=False)
-    family = _digest([[b, [str(p) for p in paths]] for paths, b in layers], 12)
-    directory = cache_dir()
-    path = directory / f"lookup-{family}-{_digest(key, 16)}.sqlite"
-    index = _open_cached(path, key_json)
-    if index is not None:
-        return index
-
-    from glossary.store import load_glossary
-
-    entries = load_glossary(user_paths, builtin=builtin).entries
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".lookup-", suffix=".tmp")
-        os.close(fd)
-        try:
-            conn = _connect(tmp, readonly=False)
-            build(conn, entries, key)
-            conn.close()
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        for stale in directory.glob(f"lookup-{family}-*.sqlite"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-        index = _open_cached(path, key_json)
-        if index is not None:
-            return index
-    except (OSError, sqlite3.DatabaseError) as exc:  # read-only cache: an index in memory
-        log.debug("index not cached: %s", exc)
-    conn = _connect(":memory:", readonly=False)
-    build(conn, entries, key)
-    return Index(conn)
+    return open_store(user_paths, builtin).index()

@@ -30,6 +30,7 @@ way to run code for whoever can write to the cache directory.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from dataclasses import dataclass
 from operator import itemgetter
@@ -42,6 +43,12 @@ if TYPE_CHECKING:
 # Up to this many patterns the matcher uses a full DFA (fastest to search,
 # memory grows with the patterns); past it, the library's own choice.
 DFA_MAX_PATTERNS = 5000
+# Up to this many forms a store's matcher builds its automaton at once (a few tens of
+# milliseconds); past it, a text is first searched by candidate look-ups.
+DIRECT_MAX_FORMS = 20_000
+# Candidate look-ups cost about this many forms' worth of automaton building per
+# character of text: past the break-even point the automaton is built.
+CANDIDATE_CHARS_PER_FORM = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,9 @@ class TermMatcher:
         self._longest = None
         self._standard = None
 
+    _candidates: "_Candidates | None" = None
+    _patterns: "tuple[str, ...] | None" = None  # every form, when ``forms`` is a map
+
     # ----------------------------------------------------------------- building
 
     @classmethod
@@ -105,22 +115,70 @@ class TermMatcher:
     def from_glossary(cls, glossary: "Glossary") -> "TermMatcher":
         return cls.from_entries(glossary.entries)
 
+    @classmethod
+    def from_store(cls, store) -> "TermMatcher":
+        """The matcher of a compiled store's forms (written by :func:`build_forms`).
+
+        A small term base is loaded whole into the automaton. A large one is first
+        searched by looking up the text's candidate substrings in the store's form
+        table, which costs nothing to set up; once the text read is long enough for
+        the automaton to pay for itself, the automaton of every form is built and
+        used for the rest. Both give the same matches."""
+        from glossary.compiled import CacheCorrupt, get_blob
+
+        try:
+            shape = json.loads(get_blob(store, "form-shape") or "{}")
+            count, lengths, heads = int(shape.get("count", 0)), list(shape.get("lengths", [])), \
+                str(shape.get("heads", ""))
+        except (ValueError, TypeError, AttributeError, RecursionError):
+            raise CacheCorrupt("matcher shape unreadable") from None
+        if count <= DIRECT_MAX_FORMS:
+            return cls._loaded(store)
+        matcher = cls.__new__(cls)
+        matcher.forms = {}
+        matcher.entry_ids = {}
+        matcher.max_len = max(lengths, default=0)
+        matcher._longest = matcher._standard = None
+        matcher._candidates = _Candidates(store, count, [n for n in lengths if isinstance(n, int)],
+                                          set(heads))
+        return matcher
+
+    @classmethod
+    def _loaded(cls, store) -> "TermMatcher":
+        from glossary.compiled import get_blob
+
+        forms = get_blob(store, "forms")
+        ids = get_blob(store, "form-ids")
+        matcher = cls.__new__(cls)
+        matcher.forms = tuple(forms.split("\n")) if forms else ()
+        matcher.entry_ids = tuple(ids.split("\n")) if ids else ()
+        if len(matcher.forms) != len(matcher.entry_ids):
+            from glossary.compiled import CacheCorrupt
+
+            raise CacheCorrupt("matcher forms and ids differ in number")
+        matcher.max_len = max(map(len, matcher.forms), default=0)
+        matcher._longest = matcher._standard = None
+        return matcher
+
     def __len__(self) -> int:
+        if self._candidates is not None:
+            return self._candidates.count
         return len(self.forms)
 
     def _automaton(self, overlapping: bool):
         import ahocorasick_rs as ac
 
+        patterns = self._patterns if self._patterns is not None else self.forms
         if overlapping:
             if self._standard is None:
-                self._standard = ac.AhoCorasick(self.forms, matchkind=ac.MATCHKIND_STANDARD,
+                self._standard = ac.AhoCorasick(patterns, matchkind=ac.MATCHKIND_STANDARD,
                                                 store_patterns=False)
             return self._standard
         if self._longest is None:
             kwargs = {}
-            if len(self.forms) <= DFA_MAX_PATTERNS:
+            if len(patterns) <= DFA_MAX_PATTERNS:
                 kwargs["implementation"] = ac.Implementation.DFA
-            self._longest = ac.AhoCorasick(self.forms, matchkind=ac.MATCHKIND_LEFTMOST_LONGEST,
+            self._longest = ac.AhoCorasick(patterns, matchkind=ac.MATCHKIND_LEFTMOST_LONGEST,
                                            store_patterns=False, **kwargs)
         return self._longest
 
@@ -128,14 +186,28 @@ class TermMatcher:
 
     def _search(self, text: str, overlapping: bool) -> list[tuple[int, int, int]]:
         """The automaton's own triples ``(form_index, start, end)``, in reading order."""
+        candidates = self._candidates
+        if candidates is not None:
+            if candidates.worth_it(len(text)):
+                return candidates.search(text, overlapping, self.forms, self.entry_ids)
+            self._load_all(candidates.store)
         found = self._automaton(overlapping).find_matches_as_indexes(text, overlapping=overlapping)
         if overlapping:
             found.sort(key=lambda m: (m[1], -m[2]))
         return found
 
+    def _load_all(self, store) -> None:
+        """From candidate look-ups to the automaton of every form. The maps of forms and
+        ids are filled in place: callers may hold them."""
+        loaded = TermMatcher._loaded(store)
+        self.forms.update(enumerate(loaded.forms))  # type: ignore[union-attr]
+        self.entry_ids.update(enumerate(loaded.entry_ids))  # type: ignore[union-attr]
+        self._patterns = loaded.forms
+        self._candidates = None
+
     def find_matches(self, text: str, overlapping: bool = False) -> list[Match]:
         """Raw matches ``(start, end, form_index)`` in ``text``, in reading order."""
-        if not self.forms or not text:
+        if not text or (not self.forms and self._candidates is None):
             return []
         return [(start, end, index) for index, start, end in self._search(text, overlapping)]
 
@@ -188,7 +260,7 @@ class TermMatcher:
                         yield offset, buffer, []
                     return
                 continue
-            found = self._search(buffer, overlapping) if self.forms else []
+            found = self._search(buffer, overlapping) if (self.forms or self._candidates) else []
             # Matches are in order of start: those starting before ``limit`` are final.
             cut = bisect_left(found, limit, key=_start)
             resume = limit
@@ -208,6 +280,74 @@ class TermMatcher:
         for _offset, _piece, matches in self.iter_chunk_matches(chunks, overlapping):
             for start, end, index in matches:
                 yield Span(start, end, forms[index], ids[index])
+
+
+class _Candidates:
+    """Searching a text by looking its substrings up in a store's form table: every
+    substring of a length some form has, starting with a character some form starts
+    with. For short texts against large term bases, where building the automaton of
+    every form would cost far more than the search."""
+
+    def __init__(self, store, count: int, lengths: list[int], heads: set[str]) -> None:
+        self.store = store
+        self.count = count
+        self.lengths = sorted(n for n in lengths if n > 0)
+        self.heads = heads
+        self.budget = max(int(count * CANDIDATE_CHARS_PER_FORM), 1)
+        self.known: dict[str, tuple[int, str] | None] = {}
+
+    def worth_it(self, chars: int) -> bool:
+        """Whether ``chars`` more characters are still cheaper by look-ups than by automaton."""
+        self.budget -= chars
+        return self.budget >= 0
+
+    def _resolve(self, substrings: set[str]) -> None:
+        wanted = [s for s in substrings if s not in self.known]
+        for s in wanted:
+            self.known[s] = None
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for form, idx, eid in self.store.query(
+                    f"SELECT form, idx, eid FROM form WHERE form IN ({marks})", chunk):
+                self.known[form] = (idx, eid)
+
+    def search(self, text: str, overlapping: bool, forms: dict, ids: dict) -> list[tuple[int, int, int]]:
+        heads, lengths, size = self.heads, self.lengths, len(text)
+        wanted: set[str] = set()
+        for i, char in enumerate(text):
+            if char in heads:
+                for n in lengths:
+                    if i + n > size:
+                        break
+                    wanted.add(text[i:i + n])
+        self._resolve(wanted)
+        known = self.known
+        found: list[tuple[int, int, int]] = []
+        for i, char in enumerate(text):
+            if char not in heads:
+                continue
+            at_i = []
+            for n in lengths:
+                if i + n > size:
+                    break
+                hit = known.get(text[i:i + n])
+                if hit is not None:
+                    at_i.append((hit[0], i, i + n))
+                    forms[hit[0]] = text[i:i + n]
+                    ids[hit[0]] = hit[1]
+            if at_i:
+                at_i.reverse()  # longest first
+                found.extend(at_i)
+        if overlapping:
+            return found
+        chosen: list[tuple[int, int, int]] = []
+        end = 0
+        for match in found:  # by start, longest first: leftmost-longest, no overlaps
+            if match[1] >= end:
+                chosen.append(match)
+                end = match[2]
+        return chosen
 
 
 # --------------------------------------------------------------------------- cached index
@@ -240,6 +380,10 @@ class TermTable:
     def from_glossary(cls, glossary: "Glossary") -> "TermTable":
         return cls({e.id: [getattr(e, f) for f in _INFO_FIELDS] for e in glossary})
 
+    @classmethod
+    def from_store(cls, store) -> "TermTable":
+        return _StoreTermTable(store)
+
     def get(self, entry_id: str) -> TermInfo | None:
         info = self._made.get(entry_id)
         if info is None:
@@ -258,40 +402,60 @@ class TermTable:
         return {row[column] for row in self._rows.values()}
 
 
-def _index_data(user_paths: list, builtin: bool) -> dict:
-    from glossary.store import load_glossary
+class _StoreTermTable(TermTable):
+    """A :class:`TermTable` reading the entries it is asked for from a compiled store."""
 
-    glossary = load_glossary(user_paths, builtin=builtin)
-    matcher = TermMatcher.from_glossary(glossary)
-    return {"forms": list(matcher.forms), "ids": list(matcher.entry_ids),
-            "rows": TermTable.from_glossary(glossary)._rows}
+    def __init__(self, store) -> None:
+        super().__init__({})
+        self._store = store
+
+    def get(self, entry_id: str) -> TermInfo | None:
+        if entry_id not in self._made:
+            from glossary.compiled import parse_record
+
+            rows = self._store.query("SELECT record FROM entry WHERE id = ? AND live = 1", (entry_id,))
+            if not rows:
+                return None
+            data = parse_record(rows[0][0])
+            self._made[entry_id] = TermInfo(entry_id, *(data.get(f) for f in _INFO_FIELDS))
+        return self._made[entry_id]
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def values(self, field_name: str) -> set[str]:
+        if field_name not in ("domain", "category"):
+            raise ValueError(field_name)
+        return {r[0] for r in self._store.query(f"SELECT DISTINCT {field_name} FROM entry WHERE live = 1")}
+
+
+def build_forms(conn, entries: Iterable["Entry"]) -> None:
+    """Write the matcher's forms of ``entries`` into a compiled store (see
+    :meth:`TermMatcher.from_store`), replacing those there."""
+    from glossary.compiled import put_blob
+
+    matcher = TermMatcher.from_entries(entries)
+    conn.execute("CREATE TABLE IF NOT EXISTS form (form TEXT PRIMARY KEY, idx INTEGER NOT NULL, "
+                 "eid TEXT NOT NULL) WITHOUT ROWID")
+    conn.execute("DELETE FROM form")
+    conn.executemany("INSERT INTO form VALUES (?, ?, ?)",
+                     zip(matcher.forms, range(len(matcher.forms)), matcher.entry_ids))
+    put_blob(conn, "forms", "\n".join(matcher.forms))
+    put_blob(conn, "form-ids", "\n".join(matcher.entry_ids))
+    lengths = sorted({len(f) for f in matcher.forms})
+    heads = "".join(sorted({f[0] for f in matcher.forms}))
+    put_blob(conn, "form-shape", json.dumps({"count": len(matcher.forms), "lengths": lengths,
+                                             "heads": heads}, ensure_ascii=False))
 
 
 def load_term_index(user_paths: Iterable = (), builtin: bool = True) -> tuple[TermMatcher, TermTable]:
     """The matcher and the entries of the glossary made of the shipped term files
     (unless ``builtin`` is false) and the user's paths, as :func:`glossary.store.load_glossary`
-    stacks them.
-
-    What they are built from (forms, entry ids, the fields shown) is kept in the
-    JSON cache keyed by the term files' paths, sizes and modification times, so a
-    large glossary is not rebuilt into entries on every run: with 100,000 entries
-    this saves seconds. Broken term files raise TermFileError as when loading.
-    """
+    stacks them, from their compiled store (:mod:`glossary.compiled`). Broken term files
+    raise TermFileError as when loading."""
     from pathlib import Path
 
-    from glossary.cache import cached, file_stamp
-    from glossary.store import builtin_terms_dir, term_files
+    from glossary.compiled import open_store
 
-    paths = [Path(p) for p in user_paths]
-    layers = [term_files(builtin_terms_dir())] if builtin else []
-    layers += [term_files(p) for p in paths]
-    key = [builtin, [str(p) for p in paths], [file_stamp(files) for files in layers]]
-    data = cached("term-index", key, lambda: _index_data(paths, builtin),
-                  family=[builtin, [str(p) for p in paths]])
-    matcher = TermMatcher.__new__(TermMatcher)
-    matcher.forms = tuple(data["forms"])
-    matcher.entry_ids = tuple(data["ids"])
-    matcher.max_len = max(map(len, matcher.forms), default=0)
-    matcher._longest = matcher._standard = None
-    return matcher, TermTable(data["rows"])
-
+    store = open_store([Path(p) for p in user_paths], builtin)
+    return store.matcher(), store.terms()

@@ -4,26 +4,25 @@ The shipped term files are one layer; every user directory given by option or by
 ``$GLOSSARY_PATH`` is another, stacked on top in order. Within a layer an id
 must be unique; across layers the later entry overrides the earlier one.
 
-Parsed and checked layers are kept in a JSON cache (see :mod:`glossary.cache`)
-keyed by the files' paths, sizes and modification times, so YAML and the schema
-validator are only loaded when a term file changed.
+Parsed and checked files go into the compiled store of their set of term files
+(:mod:`glossary.compiled`): a term file is read again only when it changed.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from glossary.cache import cached, file_stamp
 from glossary.errors import TermFileError
 from glossary.model import Entry, Origin
 
 ENV_PATH = "GLOSSARY_PATH"
-SUFFIXES = (".yaml", ".yml")
+YAML_SUFFIXES = (".yaml", ".yml")
+# Term bases in exchange formats, read through glossary.formats when it is there.
+FOREIGN_SUFFIXES = (".tbx", ".csv", ".tsv", ".xlsx")
 
 
 # The package is installed as files (never zipped), so its data sits beside this module;
@@ -50,21 +49,90 @@ def paths_from_env(value: str | None) -> list[Path]:
     return [Path(p) for p in value.split(os.pathsep) if p]
 
 
+def _suffixes() -> tuple[str, ...]:
+    from importlib.util import find_spec
+
+    return YAML_SUFFIXES + FOREIGN_SUFFIXES if find_spec("glossary.formats") else YAML_SUFFIXES
+
+
 def term_files(path: Path) -> list[Path]:
-    """The term files of a directory (recursively, sorted), or the file itself."""
+    """The term files of a directory (recursively, sorted), or the file itself.
+
+    A directory that cannot be read, or a path that is neither a file nor a
+    directory (a FIFO, a device), is an error: terms must never vanish silently."""
+    if not str(path):
+        raise TermFileError("empty path given for term files")
+    if path.is_dir():
+        suffixes = _suffixes()
+        found: list[Path] = []
+
+        def refuse(error: OSError) -> None:
+            raise TermFileError(f"cannot read directory: {error.strerror or error}",
+                                error.filename or path)
+
+        for directory, subdirs, names in os.walk(path, onerror=refuse, followlinks=True):
+            subdirs.sort()
+            for name in names:
+                candidate = Path(directory) / name
+                if candidate.suffix.lower() in suffixes and candidate.is_file():
+                    found.append(candidate)
+            for sub in subdirs:
+                if not os.access(Path(directory) / sub, os.R_OK | os.X_OK):
+                    raise TermFileError("cannot read directory: permission denied",
+                                        Path(directory) / sub)
+        return sorted(found)
     if path.is_file():
         return [path]
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+    if path.exists():
+        raise TermFileError("not a regular file (term files are YAML files or directories)", path)
     raise TermFileError("no such file or directory", path)
 
 
 # --------------------------------------------------------------------------- parsing
 
+class _RefusedAlias(Exception):
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, mark: Any) -> None:
+        self.key = key
+        self.mark = mark
+
+
+@lru_cache(maxsize=1)
+def _loader_class():
+    """libyaml's safe loader, refusing aliases (a YAML bomb expands them) and duplicate
+    keys while it constructs: one pass, no walk over the nodes afterwards."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class TermLoader(base):  # type: ignore[misc, valid-type]
+        def construct_object(self, node, deep=False):
+            # A node met a second time is an alias (or a recursive one): refused.
+            if node in self.constructed_objects or node in self.recursive_objects:
+                raise _RefusedAlias(node.start_mark)
+            return super().construct_object(node, deep)
+
+        def construct_mapping(self, node, deep=False):
+            mapping = super().construct_mapping(node, deep)
+            if len(mapping) != len(node.value):
+                seen: set = set()
+                for key_node, _ in node.value:
+                    if key_node.value in seen:
+                        raise _DuplicateKey(key_node.value, key_node.start_mark)
+                    seen.add(key_node.value)
+            return mapping
+
+    return TermLoader
+
+
 def _yaml_loader():
     import yaml
 
-    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml, _loader_class()
 
 
 def node_at(node: Any, path: Iterable[Any]) -> Any:
@@ -84,25 +152,6 @@ def node_at(node: Any, path: Iterable[Any]) -> Any:
         else:
             return node
     return node
-
-
-def _check_duplicate_keys(node: Any, path: Path) -> None:
-    import yaml
-
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            seen: set[str] = set()
-            for key_node, value_node in current.value:
-                if key_node.value in seen:
-                    mark = key_node.start_mark
-                    raise TermFileError(f"duplicate key {key_node.value!r}", path,
-                                        mark.line + 1, mark.column + 1)
-                seen.add(key_node.value)
-                stack.append(value_node)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
 
 
 @lru_cache(maxsize=1)
@@ -144,6 +193,8 @@ def read_term_file(path: Path) -> tuple[Any, Any]:
     """The YAML node tree and the data of one term file; raise TermFileError if unreadable."""
     yaml, Loader = _yaml_loader()
     try:
+        if not path.is_file():
+            raise TermFileError("not a regular file" if path.exists() else "no such file or directory", path)
         raw = path.read_bytes()
     except OSError as exc:
         raise TermFileError(f"cannot read: {exc.strerror or exc}", path) from None
@@ -160,6 +211,14 @@ def read_term_file(path: Path) -> tuple[Any, Any]:
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except _RefusedAlias as exc:
+        raise TermFileError("YAML aliases (*name) are not allowed in term files", path,
+                            exc.mark.line + 1, exc.mark.column + 1) from None
+    except _DuplicateKey as exc:
+        raise TermFileError(f"duplicate key {_cut(str(exc.key))!r}", path,
+                            exc.mark.line + 1, exc.mark.column + 1) from None
+    except RecursionError:
+        raise TermFileError("invalid YAML: nested too deeply", path) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
@@ -172,8 +231,11 @@ def read_term_file(path: Path) -> tuple[Any, Any]:
         loader.dispose()
     if node is None:
         raise TermFileError("empty term file", path)
-    _check_duplicate_keys(node, path)
     return node, data
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def schema_errors(path: Path, node: Any, data: Any) -> list[TermFileError]:
@@ -187,6 +249,9 @@ def schema_errors(path: Path, node: Any, data: Any) -> list[TermFileError]:
         pass  # find every error, with its location, the thorough way
     found = []
     for error in schema_validator().iter_errors(data):
+        if node is None:  # entries read from another format: no YAML marks
+            found.append(TermFileError(_describe(error), path))
+            continue
         mark = node_at(node, error.absolute_path).start_mark
         found.append(TermFileError(_describe(error), path, mark.line + 1, mark.column + 1))
     return sorted(found, key=lambda e: (e.line or 0, e.col or 0))
@@ -203,38 +268,45 @@ def parse_term_file(path: Path) -> list[tuple[dict[str, Any], int]]:
             for i, entry in enumerate(data["entries"])]
 
 
-def _load_layer(paths: Sequence[Path], builtin: bool) -> list[dict[str, Any]]:
-    """Parse and check one layer of term files; entries as JSON-ready dicts with ``_origin``."""
-    seen: dict[str, str] = {}
-    out = []
-    for path in paths:
-        for entry, line in parse_term_file(path):
-            where = f"{path}:{line}"
-            if entry["id"] in seen:
-                raise TermFileError(f"duplicate id {entry['id']!r} (first at {seen[entry['id']]})",
-                                    path, line)
-            seen[entry["id"]] = where
-            entry["_origin"] = [str(path), line, builtin]
-            out.append(entry)
-    return out
+def read_foreign_file(path: Path, store: Any) -> tuple[list[tuple[dict[str, Any], int]], list[str]]:
+    """The entries of a term base in an exchange format (TBX, CSV, TSV, XLSX), through
+    :mod:`glossary.formats`; the shipped entries' Chinese forms decide which imported
+    entries override them. Returns the entries with their rows, and what was skipped."""
+    try:
+        from glossary.formats import read_terms
+    except ImportError:
+        raise TermFileError("this term file format cannot be read here", path) from None
+    known = dict(store.query(
+        "SELECT json_extract(e.record, '$.zh'), e.id FROM entry e JOIN file f ON e.fid = f.fid "
+        "WHERE f.builtin = 1"))
+    imported = read_terms(path, known=known)
+    errors = schema_errors(path, None, {"entries": list(imported.entries)})
+    if errors:
+        raise errors[0]
+    skipped = [f"{path}: {where}: skipped: {reason}" for reason, where in imported.skipped]
+    return list(zip(imported.entries, imported.lines)), skipped
 
 
 # --------------------------------------------------------------------------- the glossary
 
-@dataclass(frozen=True)
 class Glossary:
-    """All entries of the loaded layers, merged; the library's view of the term base."""
+    """All entries of the loaded layers, merged; the library's view of the term base.
 
-    entries: tuple[Entry, ...]
-    _by_id: dict[str, Entry] = field(default_factory=dict, repr=False, compare=False)
+    Built from entries in memory (``Glossary(entries)``); :func:`load_glossary` gives a
+    :class:`StoreGlossary`, which reads them from the compiled store on demand."""
 
-    def __post_init__(self) -> None:
-        self._by_id.update((e.id, e) for e in self.entries)
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        self._entries = tuple(entries)
+        self._by_id = {e.id: e for e in self._entries}
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self._entries
 
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
 
     def get(self, entry_id: str) -> Entry | None:
@@ -242,14 +314,12 @@ class Glossary:
 
     @cached_property
     def _exact(self) -> dict[str, list[Entry]]:
+        from glossary.compiled import exact_keys
+
         index: dict[str, list[Entry]] = {}
         for entry in self.entries:
-            keys = {entry.zh, entry.zh_hant, *(v.text for v in entry.zh_variants)}
-            for lang in ("fr", "en"):
-                keys.update(text.casefold() for text, _ in entry.renderings(lang))
-            for key in keys:
-                if key:
-                    index.setdefault(key, []).append(entry)
+            for key in exact_keys(entry):
+                index.setdefault(key, []).append(entry)
         return index
 
     def find(self, term: str) -> list[Entry]:
@@ -262,22 +332,94 @@ class Glossary:
         return list(self._exact.get(term) or self._exact.get(term.casefold()) or [])
 
 
-def load_glossary(user_paths: Sequence[Path] = (), builtin: bool = True) -> Glossary:
-    """Load the shipped term files (unless ``builtin`` is false) and the user's paths on top."""
-    layers: list[tuple[list[Path], bool]] = []
-    if builtin:
-        layers.append((term_files(builtin_terms_dir()), True))
-    for path in user_paths:
-        layers.append((term_files(Path(path)), False))
+_ENTRY_SQL = ("SELECT e.n, e.record, e.line, f.path, f.builtin, e.overrides "
+              "FROM entry e JOIN file f ON e.fid = f.fid")
 
-    merged: dict[str, Entry] = {}
-    for paths, is_builtin in layers:
-        raw = cached("terms", [is_builtin, file_stamp(paths)],
-                     lambda paths=paths, b=is_builtin: _load_layer(paths, b),
-                     family=[is_builtin, [str(p) for p in paths]])
-        for data in raw:
-            origin = Origin(*data["_origin"])
-            previous = merged.get(data["id"])
-            merged[data["id"]] = Entry.from_dict(
-                data, origin, previous.origin if previous is not None else None)
-    return Glossary(tuple(merged.values()))
+
+def _entry_of(row: tuple, store: Any) -> Entry:
+    from glossary.compiled import CacheCorrupt, _origin, parse_record
+
+    _n, record, line, path, builtin, overrides = row
+    previous = _origin(overrides, store)
+    try:
+        return Entry.from_dict(parse_record(record), Origin(store.shown_path(path), line, bool(builtin)),
+                               previous)
+    except (KeyError, TypeError, ValueError):
+        raise CacheCorrupt("entry record of the wrong shape") from None
+
+
+def entries_by_number(store: Any, numbers: Iterable[int]) -> dict[int, Entry]:
+    """The entries stored in these rows of a compiled store."""
+    wanted = sorted(set(numbers))
+    out: dict[int, Entry] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in store.query(f"{_ENTRY_SQL} WHERE e.n IN ({marks})", chunk):
+            out[row[0]] = _entry_of(row, store)
+    return out
+
+
+class StoreGlossary(Glossary):
+    """The glossary of a compiled store: entries read when asked for, in file order."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self._by_id: dict[str, Entry | None] = {}
+
+    @cached_property
+    def _entries(self) -> tuple[Entry, ...]:  # type: ignore[override]
+        return tuple(self)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for row in self._store.iter_query(
+                f"{_ENTRY_SQL} WHERE e.live = 1 ORDER BY f.layer, f.seq, e.line"):
+            yield _entry_of(row, self._store)
+
+    def select(self, domains: Sequence[str] = (), categories: Sequence[str] = ()) -> Iterator[Entry]:
+        """The entries of some domains and categories, in file order (read by SQL)."""
+        where, args = ["e.live = 1"], []
+        for column, values in (("e.domain", domains), ("e.category", categories)):
+            if values:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                args.extend(values)
+        for row in self._store.iter_query(
+                f"{_ENTRY_SQL} WHERE {' AND '.join(where)} ORDER BY f.layer, f.seq, e.line", args):
+            yield _entry_of(row, self._store)
+
+    def counts(self, column: str) -> dict[str, int]:
+        """How many entries each domain (or category) has."""
+        if column not in ("domain", "category"):
+            raise ValueError(column)
+        return dict(self._store.query(
+            f"SELECT {column}, count(*) FROM entry WHERE live = 1 GROUP BY {column}"))
+
+    def get(self, entry_id: str) -> Entry | None:
+        if entry_id not in self._by_id:
+            rows = self._store.query(f"{_ENTRY_SQL} WHERE e.id = ? AND e.live = 1", (entry_id,))
+            self._by_id[entry_id] = _entry_of(rows[0], self._store) if rows else None
+        return self._by_id[entry_id]
+
+    def find(self, term: str) -> list[Entry]:
+        term = term.strip()
+        by_id = self.get(term)
+        if by_id is not None:
+            return [by_id]
+        for key in (term, term.casefold()):
+            rows = self._store.query(
+                f"{_ENTRY_SQL} WHERE e.n IN (SELECT n FROM exact WHERE k = ?) ORDER BY f.layer, f.seq, e.line",
+                (key,))
+            if rows:
+                return [_entry_of(row, self._store) for row in rows]
+        return []
+
+
+def load_glossary(user_paths: Sequence[Path] = (), builtin: bool = True) -> Glossary:
+    """The shipped term files (unless ``builtin`` is false) and the user's paths on top,
+    from their compiled store (read again only where a term file changed)."""
+    from glossary.compiled import open_store
+
+    return open_store(user_paths, builtin).glossary()

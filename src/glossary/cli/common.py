@@ -12,7 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from glossary import __version__
-from glossary.errors import GlossaryError
+from glossary.errors import CacheCorrupt, GlossaryError
 from glossary.render import Format, default_format
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -63,7 +63,14 @@ class GlossaryGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except CacheCorrupt:
+                # A store that did not check out while being read: built again, once.
+                from glossary.compiled import discard_opened
+
+                discard_opened()
+                return super().invoke(ctx)
         except GlossaryError as exc:
             typer.echo(f"glossary: {exc}", err=True)
             ctx.exit(EXIT_ERROR)

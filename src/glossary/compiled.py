@@ -1,0 +1,528 @@
+"""The compiled term store: one SQLite file per set of term files, read by every command.
+
+A set of term files is the shipped layer (unless left out) and the user's paths,
+stacked in order. Its store lives in the cache directory under a name made of the
+layers' resolved roots, and holds:
+
+- ``file``: every term file of the set, with the stamp it had when it was read
+  (resolved path, size, mtime_ns, ctime_ns, inode: no tool can set a ctime back,
+  and nothing has to be read to compare it);
+- ``entry``: the entries of each file, as parsed and checked, in JSON, with
+  ``live`` (not overridden by a later layer) and ``overrides`` (where the entry it
+  replaces was read);
+- what the commands search, derived from the live entries: the lookup index
+  (:mod:`glossary.index`), the forms the text matcher looks for
+  (:mod:`glossary.matcher`), and the exact keys of ``show``.
+
+Opening the store stats every term file. When nothing changed, that is all: the
+commands query the file. When files were added, changed or removed, only those are
+read again, inside one write transaction (a second process building the same store
+waits for it and then finds it current), and the derived tables are made again from
+the stored entries, without reading any YAML.
+
+The file holds text and numbers only (never pickle), so a store planted by someone
+else can give wrong results at worst; every value read is checked (the key blobs
+carry a CRC, each entry record is parsed), and a store that does not check out is
+thrown away and built again: :class:`CacheCorrupt` says so to the caller.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+import os
+import sqlite3
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from glossary.cache import cache_dir
+from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
+
+log = logging.getLogger(__name__)
+
+STORE_VERSION = 2
+STORE_PREFIX = "store-"
+BUSY_TIMEOUT_S = 300.0
+
+
+
+
+# The store files opened by this process, so that a corrupt one found while reading
+# can be thrown away.
+_OPENED: list[Path] = []
+
+
+def discard_opened() -> None:
+    """Throw away every store this process opened (after :class:`CacheCorrupt`)."""
+    while _OPENED:
+        discard(_OPENED.pop())
+
+
+Stamp = tuple  # (resolved path, size, mtime_ns, ctime_ns, inode)
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """One layer of term files: the shipped files, or one user path."""
+
+    root: str  # resolved path of the directory or file given
+    builtin: bool
+    files: tuple[Path, ...]
+    given: str = ""  # the path as the user gave it, to show files as they know them
+
+
+def stamp_of(path: Path) -> Stamp:
+    """What identifies the state of a term file without reading it."""
+    st = os.stat(path)
+    return (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def make_layers(user_paths: Sequence[Path] = (), builtin: bool = True) -> list[Layer]:
+    """The layers of a set of term files, each with its files (resolved, sorted)."""
+    from glossary.store import builtin_terms_dir, term_files
+
+    layers = []
+    if builtin:
+        root = builtin_terms_dir().resolve()
+        layers.append(Layer(str(root), True, tuple(p.resolve() for p in term_files(root))))
+    for given in user_paths:
+        files = term_files(Path(given))
+        layers.append(Layer(str(Path(given).resolve()), False, tuple(p.resolve() for p in files),
+                            str(given)))
+    return layers
+
+
+def _digest(value: Any) -> str:
+    data = json.dumps(value, ensure_ascii=False).encode()
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
+def store_path(layers: Sequence[Layer]) -> Path:
+    """Where the store of a set of layers lives (named by the layers' roots, not their state)."""
+    from glossary import __version__
+
+    family = [STORE_VERSION, __version__, [[layer.root, layer.builtin] for layer in layers]]
+    return cache_dir() / f"{STORE_PREFIX}{_digest(family)}.sqlite"
+
+
+# --------------------------------------------------------------------------- the file
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file (
+    fid INTEGER PRIMARY KEY, layer INTEGER NOT NULL, seq INTEGER NOT NULL,
+    builtin INTEGER NOT NULL, path TEXT NOT NULL, stamp TEXT NOT NULL,
+    notices TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE IF NOT EXISTS entry (
+    n INTEGER PRIMARY KEY, fid INTEGER NOT NULL, line INTEGER NOT NULL,
+    id TEXT NOT NULL, domain TEXT NOT NULL, category TEXT NOT NULL,
+    record TEXT NOT NULL, live INTEGER NOT NULL DEFAULT 1, overrides TEXT);
+CREATE INDEX IF NOT EXISTS entry_by_file ON entry (fid);
+CREATE INDEX IF NOT EXISTS entry_by_id ON entry (id);
+CREATE TABLE IF NOT EXISTS exact (k TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS exact_by_key ON exact (k);
+"""
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    if path == ":memory:":
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+    else:
+        # A URI, so that '%' or '?' in the cache path are a file name, not syntax.
+        uri = Path(path).resolve().as_uri()
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S,
+                               check_same_thread=False)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+    except sqlite3.DatabaseError:  # older SQLite: the pragma does not exist
+        pass
+    return conn
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Building many small objects: the cyclic collector would only rescan them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class Store:
+    """An open, current store of a set of term files."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, layers: Sequence[Layer],
+                 notices: Sequence[str] = ()) -> None:
+        self.conn = conn
+        self.path = path
+        self.layers = tuple(layers)
+        #: What reading the files changed since the last run made us skip (said once).
+        self.notices = tuple(notices)
+
+    # ----------------------------------------------------------------- queries
+
+    def query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
+        """Rows of a query; a store that does not read raises :class:`CacheCorrupt`."""
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise CacheCorrupt(str(exc)) from None
+
+    def iter_query(self, sql: str, args: Sequence[Any] = ()) -> Iterator[tuple]:
+        try:
+            yield from self.conn.execute(sql, args)
+        except sqlite3.DatabaseError as exc:
+            raise CacheCorrupt(str(exc)) from None
+
+    def shown_path(self, path: str) -> str:
+        """A stored (resolved) file path as the user gave it: ``-t docs/x`` shows
+        ``docs/x/house.yaml``, not the absolute path."""
+        for layer in reversed(self.layers):
+            if not layer.given:
+                continue
+            if path == layer.root:
+                return layer.given
+            if path.startswith(layer.root + os.sep):
+                return os.path.join(layer.given, path[len(layer.root) + 1:])
+        return path
+
+    def meta(self, key: str) -> str | None:
+        rows = self.query("SELECT v FROM meta WHERE k = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def __len__(self) -> int:
+        return int(self.meta("live") or 0)
+
+    # ----------------------------------------------------------------- views
+
+    def glossary(self):
+        """The entries, as a :class:`glossary.store.Glossary` that reads them on demand."""
+        from glossary.store import StoreGlossary
+
+        return StoreGlossary(self)
+
+    def index(self):
+        """The lookup index (:class:`glossary.index.Index`) over this store."""
+        from glossary.index import Index
+
+        return Index(self)
+
+    def matcher(self):
+        """The text matcher (:class:`glossary.matcher.TermMatcher`) of this store's forms."""
+        from glossary.matcher import TermMatcher
+
+        return TermMatcher.from_store(self)
+
+    def terms(self):
+        """What text commands show of entries (:class:`glossary.matcher.TermTable`)."""
+        from glossary.matcher import TermTable
+
+        return TermTable.from_store(self)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def parse_record(text: str) -> dict[str, Any]:
+    """An entry record as stored; anything but a JSON object means a corrupt store."""
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError, TypeError):
+        raise CacheCorrupt("entry record unreadable") from None
+    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
+        raise CacheCorrupt("entry record of the wrong shape")
+    return value
+
+
+# --------------------------------------------------------------------------- opening
+
+def open_store(user_paths: Sequence[Path] = (), builtin: bool = True) -> Store:
+    """The store of the shipped term files (unless ``builtin`` is false) and the user's
+    paths: current, built or brought up to date as needed. Broken term files raise
+    :class:`~glossary.errors.TermFileError`; a store that does not check out is built
+    again; a cache directory that cannot be written gives a store in memory."""
+    layers = make_layers(user_paths, builtin)
+    path = store_path(layers)
+    for attempt in range(3):
+        try:
+            store = _open(path, layers)
+            _OPENED.append(path)
+            return store
+        except CacheCorrupt as exc:
+            log.debug("store %s corrupt (%s); built again", path, exc)
+            discard(path)
+        except sqlite3.DatabaseError as exc:
+            log.debug("store %s unusable (%s); built again", path, exc)
+            discard(path)
+        except OSError as exc:
+            log.debug("store %s not writable (%s); built in memory", path, exc)
+            break
+    conn = _connect(":memory:")
+    store = Store(conn, None, layers)
+    conn.execute("BEGIN")
+    store.notices = tuple(_update(store, layers))
+    conn.execute("COMMIT")
+    return store
+
+
+def discard(path: Path) -> None:
+    """Remove a store file and SQLite's files beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.debug("cannot remove %s%s: %s", path, suffix, exc)
+
+
+def _open(path: Path, layers: Sequence[Layer]) -> Store:
+    stamps = [[list(stamp_of(p)) for p in layer.files] for layer in layers]
+    if path.exists():
+        if not path.is_file():  # a FIFO or a directory planted where the store goes
+            raise CacheCorrupt("not a regular file")
+        conn = _connect(path)
+        store = Store(conn, path, layers)
+        try:
+            if _is_current(store, layers, stamps):
+                _touch(path)
+                return store
+        except CacheCorrupt:
+            conn.close()
+            raise
+        conn.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _connect(path)
+    store = Store(conn, path, layers)
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # one builder at a time; others wait here
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    try:
+        if _is_current(store, layers, stamps):  # built by another process meanwhile
+            conn.execute("COMMIT")
+            return store
+        store.notices = tuple(_update(store, layers))
+        conn.execute("COMMIT")
+    except TermFileError:
+        conn.execute("COMMIT")  # the files that did read are kept
+        conn.close()
+        raise
+    except BaseException:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.DatabaseError:
+            pass
+        conn.close()
+        raise
+    from glossary.cache import prune
+
+    prune(keep=path)
+    return store
+
+
+def _touch(path: Path) -> None:
+    """Mark a store as used now (for pruning least recently used stores)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _is_current(store: Store, layers: Sequence[Layer], stamps: list) -> bool:
+    """Whether the store holds exactly these files in these states, fully derived."""
+    try:
+        tables = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except CacheCorrupt:
+        raise
+    if "meta" not in tables:
+        return False
+    wanted = json.dumps(stamps, ensure_ascii=False)
+    return store.meta("state") == wanted and store.meta("version") == str(STORE_VERSION)
+
+
+# --------------------------------------------------------------------------- building
+
+def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
+    """Bring the store up to date with ``layers``, inside the caller's transaction: read
+    the files that changed, then derive the search tables. Returns the notices of the
+    files read. A broken file raises TermFileError once the others are stored (the
+    caller commits them, so the next run reads only what is still broken)."""
+    conn = store.conn
+    _create_schema(conn)
+    known = {path: (fid, stamp) for fid, path, stamp in
+             store.query("SELECT fid, path, stamp FROM file")}
+    wanted: dict[str, tuple[int, int, bool, list]] = {}
+    for layer_no, layer in enumerate(layers):
+        for seq, file in enumerate(layer.files):
+            wanted[str(file)] = (layer_no, seq, layer.builtin, list(stamp_of(file)))
+    conn.execute("DELETE FROM meta WHERE k = 'state'")
+    current = set()
+    for path, (fid, stamp) in known.items():
+        if path in wanted and _loads(stamp) == wanted[path][3]:
+            current.add(path)
+        else:  # gone, or read in another state: its entries go
+            conn.execute("DELETE FROM entry WHERE fid = ?", (fid,))
+            conn.execute("DELETE FROM file WHERE fid = ?", (fid,))
+    notices: list[str] = []
+    error: GlossaryError | None = None
+    with _no_gc():
+        for path, (layer_no, seq, builtin, stamp) in wanted.items():
+            if path in current:
+                conn.execute("UPDATE file SET layer = ?, seq = ?, builtin = ? WHERE path = ?",
+                             (layer_no, seq, int(builtin), path))
+                continue
+            try:
+                entries, skipped = _read_file(Path(path), store)
+            except TermFileError as exc:
+                error = error or exc
+                continue
+            cursor = conn.execute(
+                "INSERT INTO file (layer, seq, builtin, path, stamp, notices) VALUES (?, ?, ?, ?, ?, ?)",
+                (layer_no, seq, int(builtin), path, json.dumps(stamp), json.dumps(skipped)))
+            fid = cursor.lastrowid
+            conn.executemany(
+                "INSERT INTO entry (fid, line, id, domain, category, record) VALUES (?, ?, ?, ?, ?, ?)",
+                ((fid, line, e["id"], e.get("domain") or "", e.get("category") or "",
+                  json.dumps(e, ensure_ascii=False, separators=(",", ":")))
+                 for e, line in entries))
+            notices.extend(skipped)
+        if error is not None:
+            raise error
+        _derive(store, layers)
+    stamps = [[list(stamp_of(p)) for p in layer.files] for layer in layers]
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (json.dumps(stamps, ensure_ascii=False),))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (str(STORE_VERSION),))
+    return notices
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError, TypeError):
+        raise CacheCorrupt("file stamp unreadable") from None
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    for statement in _SCHEMA.strip().split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _read_file(path: Path, store: Store) -> tuple[list[tuple[dict, int]], list[str]]:
+    """The entries of one term file with their lines, and what was skipped in it."""
+    from glossary.store import YAML_SUFFIXES, parse_term_file
+
+    if path.suffix.lower() in YAML_SUFFIXES:
+        return parse_term_file(path), []
+    from glossary.store import read_foreign_file
+
+    return read_foreign_file(path, store)
+
+
+def _derive(store: Store, layers: Sequence[Layer]) -> None:
+    """Everything searched, made again from the stored entries: which entry of an id is
+    live (the last layer's), duplicate ids within a layer, exact keys, the lookup index
+    and the text matcher's forms."""
+    from glossary.index import build as build_lookup
+    from glossary.matcher import build_forms
+    from glossary.model import Entry, Origin
+
+    conn = store.conn
+    rows = store.query(
+        "SELECT e.n, e.id, e.line, f.path, f.builtin, f.layer, e.record FROM entry e "
+        "JOIN file f ON e.fid = f.fid ORDER BY f.layer, f.seq, e.line")
+    first_in_layer: dict[tuple[int, str], tuple[str, int]] = {}
+    live: dict[str, tuple[int, str]] = {}  # id → (n, origin)
+    overrides: dict[int, str] = {}
+    for n, entry_id, line, path, builtin, layer, _ in rows:
+        where = json.dumps([path, line, bool(builtin)], ensure_ascii=False)
+        seen = first_in_layer.get((layer, entry_id))
+        if seen is not None:
+            raise TermFileError(f"duplicate id {entry_id!r} (first at {store.shown_path(seen[0])}:{seen[1]})",
+                                store.shown_path(path), line)
+        first_in_layer[(layer, entry_id)] = (path, line)
+        previous = live.get(entry_id)
+        if previous is not None:
+            overrides[n] = previous[1]
+        live[entry_id] = (n, where)
+    live_ns = {n for n, _ in live.values()}
+    conn.execute("UPDATE entry SET live = 0, overrides = NULL")
+    conn.executemany("UPDATE entry SET live = 1 WHERE n = ?", ((n,) for n in sorted(live_ns)))
+    conn.executemany("UPDATE entry SET overrides = ? WHERE n = ?",
+                     ((where, n) for n, where in overrides.items()))
+
+    entries: list[Entry] = []
+    numbers: list[int] = []
+    for n, _id, line, path, builtin, _layer, record in rows:
+        if n not in live_ns:
+            continue
+        data = json.loads(record)
+        entries.append(Entry.from_dict(data, Origin(path, line, bool(builtin)),
+                                       _origin(overrides.get(n))))
+        numbers.append(n)
+
+    conn.execute("DELETE FROM exact")
+    conn.executemany("INSERT INTO exact VALUES (?, ?)",
+                     ((key, n) for entry, n in zip(entries, numbers) for key in exact_keys(entry)))
+    build_lookup(conn, entries, numbers)
+    build_forms(conn, entries)
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('live', ?)", (str(len(entries)),))
+
+
+def _origin(where: str | None, store: Store | None = None):
+    """The origin of an overridden entry, as stored in ``entry.overrides``."""
+    from glossary.model import Origin
+
+    if not where:
+        return None
+    try:
+        path, line, builtin = json.loads(where)
+        return Origin(store.shown_path(path) if store else path, int(line), bool(builtin))
+    except (ValueError, TypeError, RecursionError):
+        raise CacheCorrupt("overridden origin unreadable") from None
+
+
+def exact_keys(entry) -> set[str]:
+    """What ``show`` finds an entry by: its id, Chinese forms, and French / English
+    renderings (case-folded)."""
+    keys = {entry.id, entry.zh, *(v.text for v in entry.zh_variants)}
+    if entry.zh_hant:
+        keys.add(entry.zh_hant)
+    for lang in ("fr", "en"):
+        keys.update(text.casefold() for text, _ in entry.renderings(lang))
+    keys.discard("")
+    return keys
+
+
+# --------------------------------------------------------------------------- blobs
+
+def put_blob(conn: sqlite3.Connection, name: str, text: str) -> None:
+    """A large text value, stored with its CRC."""
+    data = text.encode("utf-8")
+    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"crc:{name}", str(zlib.crc32(data))))
+    conn.execute("CREATE TABLE IF NOT EXISTS blob (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
+    conn.execute("INSERT OR REPLACE INTO blob VALUES (?, ?)", (name, data))
+
+
+def get_blob(store: Store, name: str) -> str:
+    """A large text value; a CRC that does not match means a corrupt store."""
+    rows = store.query("SELECT data FROM blob WHERE name = ?", (name,))
+    if not rows:
+        return ""
+    data = rows[0][0]
+    crc = store.meta(f"crc:{name}")
+    if not isinstance(data, bytes) or crc is None or str(zlib.crc32(data)) != crc:
+        raise CacheCorrupt(f"blob {name} does not match its CRC")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CacheCorrupt(f"blob {name} is not UTF-8") from None
