@@ -7,12 +7,12 @@ layers' resolved roots, and holds:
 - ``file``: every term file of the set, with the stamp it had when it was read
   (resolved path, size, mtime_ns, ctime_ns, inode: no tool can set a ctime back,
   and nothing has to be read to compare it);
-- ``entry``: the entries of each file, as parsed and checked, in JSON, with
-  ``live`` (not overridden by a later layer) and ``overrides`` (where the entry it
-  replaces was read);
+- ``entry``: the entries of each file, as parsed and checked, with ``live`` (not
+  overridden by a later layer) and ``overrides`` (where the entry it replaces was
+  read); their records are JSON, compressed a chunk of entries at a time;
 - what the commands search, derived from the live entries: the lookup index
   (:mod:`glossary.index`), the forms the text matcher looks for
-  (:mod:`glossary.matcher`), and the exact keys of ``show``.
+  (:mod:`glossary.matcher`).
 
 Opening the store stats every term file. When nothing changed, that is all: the
 commands query the file. When files were added, changed or removed, only those are
@@ -21,8 +21,8 @@ waits for it and then finds it current), and the derived tables are made again f
 the stored entries, without reading any YAML.
 
 The file holds text and numbers only (never pickle), so a store planted by someone
-else can give wrong results at worst; every value read is checked (the key blobs
-carry a CRC, each entry record is parsed), and a store that does not check out is
+else can give wrong results at worst; every value read is checked (compressed values
+carry zlib's checksum, each record is parsed and its shape checked), and a store that does not check out is
 thrown away and built again: :class:`CacheCorrupt` says so to the caller.
 """
 
@@ -44,7 +44,10 @@ from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = 2
+STORE_VERSION = 3
+# Entry records are stored compressed, this many to a chunk (JSON compresses well
+# across records of one file; reading one entry costs one small chunk).
+CHUNK_ENTRIES = 64
 STORE_PREFIX = "store-"
 BUSY_TIMEOUT_S = 300.0
 
@@ -120,11 +123,13 @@ CREATE TABLE IF NOT EXISTS file (
 CREATE TABLE IF NOT EXISTS entry (
     n INTEGER PRIMARY KEY, fid INTEGER NOT NULL, line INTEGER NOT NULL,
     id TEXT NOT NULL, domain TEXT NOT NULL, category TEXT NOT NULL,
-    record TEXT NOT NULL, live INTEGER NOT NULL DEFAULT 1, overrides TEXT);
+    chunk INTEGER NOT NULL, slot INTEGER NOT NULL,
+    live INTEGER NOT NULL DEFAULT 1, overrides TEXT);
 CREATE INDEX IF NOT EXISTS entry_by_file ON entry (fid);
 CREATE INDEX IF NOT EXISTS entry_by_id ON entry (id);
-CREATE TABLE IF NOT EXISTS exact (k TEXT NOT NULL, n INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS exact_by_key ON exact (k);
+CREATE TABLE IF NOT EXISTS chunk (cid INTEGER PRIMARY KEY, fid INTEGER NOT NULL, data BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS chunk_by_file ON chunk (fid);
+CREATE TABLE IF NOT EXISTS blob (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 """
 
 
@@ -165,6 +170,26 @@ class Store:
         self.layers = tuple(layers)
         #: What reading the files changed since the last run made us skip (said once).
         self.notices = tuple(notices)
+        self._chunks: dict[int, list] = {}
+
+    def record(self, chunk: int, slot: int) -> dict[str, Any]:
+        """The stored record of an entry (its term-file fields), by chunk and slot."""
+        records = self._chunks.get(chunk)
+        if records is None:
+            rows = self.query("SELECT data FROM chunk WHERE cid = ?", (chunk,))
+            if not rows:
+                raise CacheCorrupt(f"entry chunk {chunk} missing")
+            records = _unpack_chunk(rows[0][0])
+            if len(self._chunks) > 256:
+                self._chunks.clear()
+            self._chunks[chunk] = records
+        try:
+            record = records[slot]
+        except (IndexError, TypeError):
+            raise CacheCorrupt("entry slot out of its chunk") from None
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            raise CacheCorrupt("entry record of the wrong shape")
+        return record
 
     # ----------------------------------------------------------------- queries
 
@@ -230,15 +255,19 @@ class Store:
         self.conn.close()
 
 
-def parse_record(text: str) -> dict[str, Any]:
-    """An entry record as stored; anything but a JSON object means a corrupt store."""
+def _pack_chunk(records: list[dict[str, Any]]) -> bytes:
+    return zlib.compress(json.dumps(records, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+
+
+def _unpack_chunk(data: Any) -> list:
+    """The records of a chunk; zlib's own checksum catches a corrupt one."""
     try:
-        value = json.loads(text)
-    except (ValueError, RecursionError, TypeError):
-        raise CacheCorrupt("entry record unreadable") from None
-    if not isinstance(value, dict) or not isinstance(value.get("id"), str):
-        raise CacheCorrupt("entry record of the wrong shape")
-    return value
+        records = json.loads(zlib.decompress(data))
+    except (zlib.error, TypeError, ValueError, RecursionError):
+        raise CacheCorrupt("entry chunk unreadable") from None
+    if not isinstance(records, list):
+        raise CacheCorrupt("entry chunk of the wrong shape")
+    return records
 
 
 # --------------------------------------------------------------------------- opening
@@ -371,6 +400,7 @@ def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
             current.add(path)
         else:  # gone, or read in another state: its entries go
             conn.execute("DELETE FROM entry WHERE fid = ?", (fid,))
+            conn.execute("DELETE FROM chunk WHERE fid = ?", (fid,))
             conn.execute("DELETE FROM file WHERE fid = ?", (fid,))
     notices: list[str] = []
     error: GlossaryError | None = None
@@ -389,11 +419,15 @@ def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
                 "INSERT INTO file (layer, seq, builtin, path, stamp, notices) VALUES (?, ?, ?, ?, ?, ?)",
                 (layer_no, seq, int(builtin), path, json.dumps(stamp), json.dumps(skipped)))
             fid = cursor.lastrowid
-            conn.executemany(
-                "INSERT INTO entry (fid, line, id, domain, category, record) VALUES (?, ?, ?, ?, ?, ?)",
-                ((fid, line, e["id"], e.get("domain") or "", e.get("category") or "",
-                  json.dumps(e, ensure_ascii=False, separators=(",", ":")))
-                 for e, line in entries))
+            for start in range(0, len(entries), CHUNK_ENTRIES):
+                part = entries[start:start + CHUNK_ENTRIES]
+                cid = conn.execute("INSERT INTO chunk (fid, data) VALUES (?, ?)",
+                                   (fid, _pack_chunk([e for e, _ in part]))).lastrowid
+                conn.executemany(
+                    "INSERT INTO entry (fid, line, id, domain, category, chunk, slot) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    ((fid, line, e["id"], e.get("domain") or "", e.get("category") or "", cid, slot)
+                     for slot, (e, line) in enumerate(part)))
             notices.extend(skipped)
         if error is not None:
             raise error
@@ -438,12 +472,12 @@ def _derive(store: Store, layers: Sequence[Layer]) -> None:
 
     conn = store.conn
     rows = store.query(
-        "SELECT e.n, e.id, e.line, f.path, f.builtin, f.layer, e.record FROM entry e "
+        "SELECT e.n, e.id, e.line, f.path, f.builtin, f.layer, e.chunk, e.slot FROM entry e "
         "JOIN file f ON e.fid = f.fid ORDER BY f.layer, f.seq, e.line")
     first_in_layer: dict[tuple[int, str], tuple[str, int]] = {}
     live: dict[str, tuple[int, str]] = {}  # id → (n, origin)
     overrides: dict[int, str] = {}
-    for n, entry_id, line, path, builtin, layer, _ in rows:
+    for n, entry_id, line, path, builtin, layer, _chunk, _slot in rows:
         where = json.dumps([path, line, bool(builtin)], ensure_ascii=False)
         seen = first_in_layer.get((layer, entry_id))
         if seen is not None:
@@ -462,17 +496,14 @@ def _derive(store: Store, layers: Sequence[Layer]) -> None:
 
     entries: list[Entry] = []
     numbers: list[int] = []
-    for n, _id, line, path, builtin, _layer, record in rows:
+    for n, _id, line, path, builtin, _layer, chunk, slot in rows:
         if n not in live_ns:
             continue
-        data = json.loads(record)
-        entries.append(Entry.from_dict(data, Origin(path, line, bool(builtin)),
+        entries.append(Entry.from_dict(store.record(chunk, slot), Origin(path, line, bool(builtin)),
                                        _origin(overrides.get(n))))
         numbers.append(n)
+    store._chunks.clear()
 
-    conn.execute("DELETE FROM exact")
-    conn.executemany("INSERT INTO exact VALUES (?, ?)",
-                     ((key, n) for entry, n in zip(entries, numbers) for key in exact_keys(entry)))
     build_lookup(conn, entries, numbers)
     build_forms(conn, entries)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('live', ?)", (str(len(entries)),))
@@ -505,24 +536,30 @@ def exact_keys(entry) -> set[str]:
 
 # --------------------------------------------------------------------------- blobs
 
+def put_bytes(conn: sqlite3.Connection, name: str, data: bytes) -> None:
+    """A large value, compressed (zlib's checksum guards it)."""
+    conn.execute("INSERT OR REPLACE INTO blob VALUES (?, ?)", (name, zlib.compress(data, 1)))
+
+
+def get_bytes(store: Store, name: str) -> bytes:
+    """A large value; one that does not decompress means a corrupt store."""
+    rows = store.query("SELECT data FROM blob WHERE name = ?", (name,))
+    if not rows:
+        return b""
+    try:
+        return zlib.decompress(rows[0][0])
+    except (zlib.error, TypeError):
+        raise CacheCorrupt(f"blob {name} unreadable") from None
+
+
 def put_blob(conn: sqlite3.Connection, name: str, text: str) -> None:
-    """A large text value, stored with its CRC."""
-    data = text.encode("utf-8")
-    conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (f"crc:{name}", str(zlib.crc32(data))))
-    conn.execute("CREATE TABLE IF NOT EXISTS blob (name TEXT PRIMARY KEY, data BLOB NOT NULL)")
-    conn.execute("INSERT OR REPLACE INTO blob VALUES (?, ?)", (name, data))
+    """A large text value, compressed."""
+    put_bytes(conn, name, text.encode("utf-8"))
 
 
 def get_blob(store: Store, name: str) -> str:
-    """A large text value; a CRC that does not match means a corrupt store."""
-    rows = store.query("SELECT data FROM blob WHERE name = ?", (name,))
-    if not rows:
-        return ""
-    data = rows[0][0]
-    crc = store.meta(f"crc:{name}")
-    if not isinstance(data, bytes) or crc is None or str(zlib.crc32(data)) != crc:
-        raise CacheCorrupt(f"blob {name} does not match its CRC")
+    """A large text value (see :func:`get_bytes`)."""
     try:
-        return data.decode("utf-8")
+        return get_bytes(store, name).decode("utf-8")
     except UnicodeDecodeError:
         raise CacheCorrupt(f"blob {name} is not UTF-8") from None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import logging
+from array import array
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -145,7 +146,8 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     return record
 
 
-Row = tuple[str, str, str, int, str, str, str]  # key, searched, detail, entry, field, text, status
+Row = tuple[str, str, str, int, str, str, str, int]  # key, searched, detail, entry, field, text,
+#                                                   status, variant ordinal
 
 
 def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, list[str]]]:
@@ -158,14 +160,14 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
         seen: set[tuple[Kind, str, str]] = set()
 
         def add(kind: Kind, line: str, fld: str, text: str, status: str,
-                searched: str | None = None, detail: str = "") -> None:
+                searched: str | None = None, detail: str = "", ordinal: int = 0) -> None:
             # One key per text and kind (and per language: --lang en must still see an
             # English rendering spelt like the French one).
             lang = fld[:2] if kind is Kind.LATIN else ""
             if line and (kind, line, lang) not in seen:
                 seen.add((kind, line, lang))
                 rows[kind].append((line, line if searched is None else searched, detail,
-                                   n, fld, text, status))
+                                   n, fld, text, status, ordinal))
 
         add(Kind.ZH, zh_key(entry.zh), "zh", entry.zh, "preferred")
         if entry.zh_hant:
@@ -174,8 +176,9 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
                 for simp, trad in zip(entry.zh, entry.zh_hant):
                     if simp != trad:
                         chars.setdefault(trad, [simp, ""])[0] = simp
-        for variant in entry.zh_variants:
-            add(Kind.ZH, zh_key(variant.text), "zh_variants", variant.text, variant.status.value)
+        for i, variant in enumerate(entry.zh_variants):
+            add(Kind.ZH, zh_key(variant.text), "zh_variants", variant.text, variant.status.value,
+                ordinal=i)
 
         syllables = syllables_of(entry.pinyin)
         plain = [s for s, _ in syllables]
@@ -191,37 +194,40 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
 
         for lang in ("fr", "en"):
             main = getattr(entry, lang)
-            texts = [(main, lang, "preferred")] if main else []
-            texts += [(v.text, f"{lang}_variants", v.status.value)
-                      for v in getattr(entry, f"{lang}_variants")]
-            for text, fld, status in texts:
+            texts = [(main, lang, "preferred", 0)] if main else []
+            texts += [(v.text, f"{lang}_variants", v.status.value, i)
+                      for i, v in enumerate(getattr(entry, f"{lang}_variants"))]
+            for text, fld, status, i in texts:
                 line = latin_key(text)
                 stems = stemmed(line)
                 words.update(stems)
                 add(Kind.LATIN, line, fld, text, status, searched=" " + " ".join(stems) + " ",
-                    detail=line)
-    rows[Kind.WORDS] = [(w, w, "", -1, "", w, "") for w in words if w]
+                    detail=line, ordinal=i)
+    rows[Kind.WORDS] = [(w, w, "", -1, "", w, "", 0) for w in words if w]
     return rows, chars
 
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS key (kind TEXT NOT NULL, pos INTEGER NOT NULL, entry INTEGER NOT NULL,
-                  field TEXT NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL,
-                  PRIMARY KEY (kind, pos)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS hanzi (ch TEXT PRIMARY KEY, simp TEXT NOT NULL, readings TEXT NOT NULL) WITHOUT ROWID;
 """
+# A key's field and status, packed in one byte of the ``rows:`` blob of its kind.
+KEY_FIELDS = ("zh", "zh_hant", "zh_variants", "pinyin", "fr", "fr_variants", "en", "en_variants")
+KEY_STATUSES = ("preferred", "admitted", "deprecated")
+
+
+def _key_code(fld: str, status: str) -> int:
+    return KEY_FIELDS.index(fld) * 4 + KEY_STATUSES.index(status)
 
 
 def build(conn: sqlite3.Connection, entries: Sequence[Entry], numbers: Sequence[int]) -> None:
     """Write the lookup index of ``entries`` into the store (``numbers``: each entry's
     row in the store's ``entry`` table), replacing the one there."""
-    from glossary.compiled import put_blob
+    from glossary.compiled import put_blob, put_bytes
 
     rows, learnt = _rows(entries)
     for statement in _SCHEMA.strip().split(";"):
         if statement.strip():
             conn.execute(statement)
-    conn.execute("DELETE FROM key")
     conn.execute("DELETE FROM hanzi")
     for kind, kind_rows in rows.items():
         kind_rows = [(*r[:3], numbers[r[3]] if r[3] >= 0 else -1, *r[4:]) for r in kind_rows]
@@ -239,9 +245,11 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], numbers: Sequence[
         put_blob(conn, f"search:{kind.value}", search)
         put_blob(conn, f"lengths:{kind.value}", json.dumps(lengths))
         if kind is not Kind.WORDS:
-            conn.executemany("INSERT INTO key VALUES (?, ?, ?, ?, ?, ?)",
-                             ((kind.value, pos, r[3], r[4], r[5], r[6])
-                              for pos, r in enumerate(kind_rows)))
+            # Which entry, field, variant and status each key is: three packed arrays.
+            put_bytes(conn, f"rows:{kind.value}", b"".join((
+                array("q", (r[3] for r in kind_rows)).tobytes(),
+                array("H", (r[7] for r in kind_rows)).tobytes(),
+                bytes(_key_code(r[4], r[6]) for r in kind_rows))))
     readings = _char_readings()
     hanzi: dict[str, tuple[str, set[str]]] = {c: ("", r) for c, r in readings.items()}
     for char, (simp, learnt_readings) in learnt.items():
@@ -271,6 +279,7 @@ class Index:
         self._keys: dict[Kind, list[str]] = {}
         self._search: dict[Kind, str] = {}
         self._sizes: dict[Kind, list[list[int]]] = {}
+        self._rows: dict[Kind, tuple[array, array, bytes]] = {}
 
     def __len__(self) -> int:
         return len(self._store)
@@ -344,16 +353,54 @@ class Index:
         """The keys whose searched text is ``text``."""
         return [f for f in self.find(kind, text, anchored=True) if f.searched == text]
 
+    def _key_rows(self, kind: Kind) -> tuple[array, array, bytes]:
+        """Which entry, variant ordinal and field/status code each key of a kind is."""
+        if kind not in self._rows:
+            from glossary.compiled import CacheCorrupt, get_bytes
+
+            data = get_bytes(self._store, f"rows:{kind.value}")
+            count, rest = divmod(len(data), 11)
+            if rest:
+                raise CacheCorrupt("index rows of the wrong size")
+            entries, ordinals = array("q"), array("H")
+            entries.frombytes(data[:8 * count])
+            ordinals.frombytes(data[8 * count:10 * count])
+            self._rows[kind] = (entries, ordinals, data[10 * count:])
+        return self._rows[kind]
+
     def keys(self, kind: Kind, positions: Iterable[int]) -> dict[int, Key]:
-        wanted = sorted(set(positions))
+        """The keys at these positions: entry, field, status, and the text of the field."""
+        from glossary.compiled import CacheCorrupt
+
+        entries, ordinals, codes = self._key_rows(kind)
+        wanted = [p for p in set(positions) if 0 <= p < len(codes)]
+        records = self.records_raw(entries[p] for p in wanted)
         out: dict[int, Key] = {}
+        for pos in wanted:
+            code = codes[pos]
+            fld, status = KEY_FIELDS[code // 4 % len(KEY_FIELDS)], KEY_STATUSES[code % 4 % 3]
+            record = records.get(entries[pos])
+            if record is None:
+                raise CacheCorrupt("index key of a missing entry")
+            value = record.get(fld)
+            if fld.endswith("_variants"):
+                try:
+                    value = value[ordinals[pos]]["text"]
+                except (TypeError, IndexError, KeyError):
+                    raise CacheCorrupt("index key of a missing variant") from None
+            out[pos] = Key(kind, pos, entries[pos], fld, value if isinstance(value, str) else "", status)
+        return out
+
+    def records_raw(self, numbers: Iterable[int]) -> dict[int, dict[str, Any]]:
+        """The stored records (term-file fields) of these rows of the store."""
+        wanted = sorted(set(numbers))
+        out: dict[int, dict[str, Any]] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             marks = ",".join("?" * len(chunk))
-            for pos, entry, fld, text, status in self._store.query(
-                    f"SELECT pos, entry, field, text, status FROM key WHERE kind = ? AND pos IN ({marks})",
-                    (kind.value, *chunk)):
-                out[pos] = Key(kind, pos, entry, fld, text, status)
+            for n, cid, slot in self._store.query(
+                    f"SELECT n, chunk, slot FROM entry WHERE n IN ({marks})", chunk):
+                out[n] = self._store.record(cid, slot)
         return out
 
     def records(self, numbers: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -411,12 +411,11 @@ class _StoreTermTable(TermTable):
 
     def get(self, entry_id: str) -> TermInfo | None:
         if entry_id not in self._made:
-            from glossary.compiled import parse_record
-
-            rows = self._store.query("SELECT record FROM entry WHERE id = ? AND live = 1", (entry_id,))
+            rows = self._store.query("SELECT chunk, slot FROM entry WHERE id = ? AND live = 1",
+                                     (entry_id,))
             if not rows:
                 return None
-            data = parse_record(rows[0][0])
+            data = self._store.record(*rows[0])
             self._made[entry_id] = TermInfo(entry_id, *(data.get(f) for f in _INFO_FIELDS))
         return self._made[entry_id]
 

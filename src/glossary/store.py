@@ -276,9 +276,8 @@ def read_foreign_file(path: Path, store: Any) -> tuple[list[tuple[dict[str, Any]
         from glossary.formats import read_terms
     except ImportError:
         raise TermFileError("this term file format cannot be read here", path) from None
-    known = dict(store.query(
-        "SELECT json_extract(e.record, '$.zh'), e.id FROM entry e JOIN file f ON e.fid = f.fid "
-        "WHERE f.builtin = 1"))
+    known = {store.record(chunk, slot).get("zh"): entry_id for entry_id, chunk, slot in store.query(
+        "SELECT e.id, e.chunk, e.slot FROM entry e JOIN file f ON e.fid = f.fid WHERE f.builtin = 1")}
     imported = read_terms(path, known=known)
     errors = schema_errors(path, None, {"entries": list(imported.entries)})
     if errors:
@@ -332,17 +331,17 @@ class Glossary:
         return list(self._exact.get(term) or self._exact.get(term.casefold()) or [])
 
 
-_ENTRY_SQL = ("SELECT e.n, e.record, e.line, f.path, f.builtin, e.overrides "
+_ENTRY_SQL = ("SELECT e.n, e.chunk, e.slot, e.line, f.path, f.builtin, e.overrides "
               "FROM entry e JOIN file f ON e.fid = f.fid")
 
 
 def _entry_of(row: tuple, store: Any) -> Entry:
-    from glossary.compiled import CacheCorrupt, _origin, parse_record
+    from glossary.compiled import CacheCorrupt, _origin
 
-    _n, record, line, path, builtin, overrides = row
+    _n, chunk, slot, line, path, builtin, overrides = row
     previous = _origin(overrides, store)
     try:
-        return Entry.from_dict(parse_record(record), Origin(store.shown_path(path), line, bool(builtin)),
+        return Entry.from_dict(store.record(chunk, slot), Origin(store.shown_path(path), line, bool(builtin)),
                                previous)
     except (KeyError, TypeError, ValueError):
         raise CacheCorrupt("entry record of the wrong shape") from None
@@ -408,12 +407,20 @@ class StoreGlossary(Glossary):
         by_id = self.get(term)
         if by_id is not None:
             return [by_id]
-        for key in (term, term.casefold()):
-            rows = self._store.query(
-                f"{_ENTRY_SQL} WHERE e.n IN (SELECT n FROM exact WHERE k = ?) ORDER BY f.layer, f.seq, e.line",
-                (key,))
-            if rows:
-                return [_entry_of(row, self._store) for row in rows]
+        # The lookup index's exact keys narrow it to a few entries; their own forms decide.
+        from glossary.compiled import exact_keys
+        from glossary.index import Kind, latin_key, stemmed, zh_key
+
+        index = self._store.index()
+        numbers = {f.entry for f in index.exact(Kind.ZH, zh_key(term))}
+        words = stemmed(latin_key(term))
+        if words:
+            numbers |= {f.entry for f in index.exact(Kind.LATIN, " " + " ".join(words) + " ")}
+        found = entries_by_number(self._store, numbers)
+        for wanted in (term, term.casefold()):
+            hits = [found[n] for n in sorted(found) if wanted in exact_keys(found[n])]
+            if hits:
+                return hits
         return []
 
 
