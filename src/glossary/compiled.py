@@ -44,7 +44,7 @@ from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = 3
+STORE_VERSION = 4
 # Entry records are stored compressed, this many to a chunk (JSON compresses well
 # across records of one file; reading one entry costs one small chunk).
 CHUNK_ENTRIES = 64
@@ -130,6 +130,11 @@ CREATE INDEX IF NOT EXISTS entry_by_id ON entry (id);
 CREATE TABLE IF NOT EXISTS chunk (cid INTEGER PRIMARY KEY, fid INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunk_by_file ON chunk (fid);
 CREATE TABLE IF NOT EXISTS blob (name TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS fform (form TEXT NOT NULL, n INTEGER NOT NULL, rank INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS fform_by_form ON fform (form);
+CREATE INDEX IF NOT EXISTS fform_by_entry ON fform (n);
+CREATE TABLE IF NOT EXISTS form (form TEXT PRIMARY KEY, idx INTEGER NOT NULL, eid TEXT NOT NULL)
+    WITHOUT ROWID;
 """
 
 
@@ -382,9 +387,14 @@ def _is_current(store: Store, layers: Sequence[Layer], stamps: list) -> bool:
 
 def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
     """Bring the store up to date with ``layers``, inside the caller's transaction: read
-    the files that changed, then derive the search tables. Returns the notices of the
-    files read. A broken file raises TermFileError once the others are stored (the
+    the files that changed (and index each: its lookup segment, its forms), then settle
+    which entries are live and which entry each form stands for. Returns the notices of
+    the files read. A broken file raises TermFileError once the others are stored (the
     caller commits them, so the next run reads only what is still broken)."""
+    from glossary.index import build_segment, drop_segment
+    from glossary.matcher import entry_forms
+    from glossary.model import Entry
+
     conn = store.conn
     _create_schema(conn)
     known = {path: (fid, stamp) for fid, path, stamp in
@@ -395,15 +405,21 @@ def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
             wanted[str(file)] = (layer_no, seq, layer.builtin, list(stamp_of(file)))
     conn.execute("DELETE FROM meta WHERE k = 'state'")
     current = set()
+    affected: set[str] = set()  # forms whose entry may have changed
     for path, (fid, stamp) in known.items():
         if path in wanted and _loads(stamp) == wanted[path][3]:
             current.add(path)
-        else:  # gone, or read in another state: its entries go
-            conn.execute("DELETE FROM entry WHERE fid = ?", (fid,))
-            conn.execute("DELETE FROM chunk WHERE fid = ?", (fid,))
-            conn.execute("DELETE FROM file WHERE fid = ?", (fid,))
+            continue
+        # Gone, or read in another state: its entries, chunks, forms and segment go.
+        affected.update(f for f, in conn.execute(
+            "SELECT form FROM fform WHERE n IN (SELECT n FROM entry WHERE fid = ?)", (fid,)))
+        conn.execute("DELETE FROM fform WHERE n IN (SELECT n FROM entry WHERE fid = ?)", (fid,))
+        for table in ("entry", "chunk", "file"):
+            conn.execute(f"DELETE FROM {table} WHERE fid = ?", (fid,))
+        drop_segment(conn, fid)
     notices: list[str] = []
     error: GlossaryError | None = None
+    next_n = (conn.execute("SELECT max(n) FROM entry").fetchone()[0] or 0) + 1
     with _no_gc():
         for path, (layer_no, seq, builtin, stamp) in wanted.items():
             if path in current:
@@ -415,23 +431,31 @@ def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
             except TermFileError as exc:
                 error = error or exc
                 continue
-            cursor = conn.execute(
+            fid = conn.execute(
                 "INSERT INTO file (layer, seq, builtin, path, stamp, notices) VALUES (?, ?, ?, ?, ?, ?)",
-                (layer_no, seq, int(builtin), path, json.dumps(stamp), json.dumps(skipped)))
-            fid = cursor.lastrowid
+                (layer_no, seq, int(builtin), path, json.dumps(stamp), json.dumps(skipped))).lastrowid
+            numbers = list(range(next_n, next_n + len(entries)))
+            next_n += len(entries)
             for start in range(0, len(entries), CHUNK_ENTRIES):
                 part = entries[start:start + CHUNK_ENTRIES]
                 cid = conn.execute("INSERT INTO chunk (fid, data) VALUES (?, ?)",
                                    (fid, _pack_chunk([e for e, _ in part]))).lastrowid
                 conn.executemany(
-                    "INSERT INTO entry (fid, line, id, domain, category, chunk, slot) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    ((fid, line, e["id"], e.get("domain") or "", e.get("category") or "", cid, slot)
+                    "INSERT INTO entry (n, fid, line, id, domain, category, chunk, slot) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((numbers[start + slot], fid, line, e["id"], e.get("domain") or "",
+                      e.get("category") or "", cid, slot)
                      for slot, (e, line) in enumerate(part)))
+            objects = [Entry.from_dict(e) for e, _ in entries]
+            build_segment(conn, fid, objects, numbers)
+            forms = [(form, n, rank) for entry, n in zip(objects, numbers)
+                     for form, rank in entry_forms(entry) if form]
+            conn.executemany("INSERT INTO fform (form, n, rank) VALUES (?, ?, ?)", forms)
+            affected.update(form for form, _, _ in forms)
             notices.extend(skipped)
         if error is not None:
             raise error
-        _derive(store, layers)
+        _settle(store, affected)
     stamps = [[list(stamp_of(p)) for p in layer.files] for layer in layers]
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (json.dumps(stamps, ensure_ascii=False),))
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (str(STORE_VERSION),))
@@ -462,23 +486,19 @@ def _read_file(path: Path, store: Store) -> tuple[list[tuple[dict, int]], list[s
     return read_foreign_file(path, store)
 
 
-def _derive(store: Store, layers: Sequence[Layer]) -> None:
-    """Everything searched, made again from the stored entries: which entry of an id is
-    live (the last layer's), duplicate ids within a layer, exact keys, the lookup index
-    and the text matcher's forms."""
-    from glossary.index import build as build_lookup
-    from glossary.matcher import build_forms
-    from glossary.model import Entry, Origin
-
+def _settle(store: Store, affected: set[str]) -> None:
+    """Which entry of each id is live (the last layer's; a duplicate id within a layer is
+    an error), what each live entry overrides, and which entry each ``affected`` form
+    stands for in text: an entry's main form beats another's variant, then the later
+    entry wins."""
     conn = store.conn
     rows = store.query(
-        "SELECT e.n, e.id, e.line, f.path, f.builtin, f.layer, e.chunk, e.slot FROM entry e "
+        "SELECT e.n, e.id, e.line, f.path, f.builtin, f.layer, e.live, e.overrides FROM entry e "
         "JOIN file f ON e.fid = f.fid ORDER BY f.layer, f.seq, e.line")
     first_in_layer: dict[tuple[int, str], tuple[str, int]] = {}
-    live: dict[str, tuple[int, str]] = {}  # id → (n, origin)
+    live: dict[str, tuple[int, str]] = {}  # id → (n, where)
     overrides: dict[int, str] = {}
-    for n, entry_id, line, path, builtin, layer, _chunk, _slot in rows:
-        where = json.dumps([path, line, bool(builtin)], ensure_ascii=False)
+    for n, entry_id, line, path, builtin, layer, _live, _over in rows:
         seen = first_in_layer.get((layer, entry_id))
         if seen is not None:
             raise TermFileError(f"duplicate id {entry_id!r} (first at {store.shown_path(seen[0])}:{seen[1]})",
@@ -487,26 +507,47 @@ def _derive(store: Store, layers: Sequence[Layer]) -> None:
         previous = live.get(entry_id)
         if previous is not None:
             overrides[n] = previous[1]
-        live[entry_id] = (n, where)
+        live[entry_id] = (n, json.dumps([path, line, bool(builtin)], ensure_ascii=False))
     live_ns = {n for n, _ in live.values()}
-    conn.execute("UPDATE entry SET live = 0, overrides = NULL")
-    conn.executemany("UPDATE entry SET live = 1 WHERE n = ?", ((n,) for n in sorted(live_ns)))
-    conn.executemany("UPDATE entry SET overrides = ? WHERE n = ?",
-                     ((where, n) for n, where in overrides.items()))
+    changed = [(int(n in live_ns), overrides.get(n), n) for n, *_rest, was_live, was_over in rows
+               if (int(n in live_ns), overrides.get(n)) != (was_live, was_over)]
+    conn.executemany("UPDATE entry SET live = ?, overrides = ? WHERE n = ?", changed)
+    flipped = [n for _, _, n in changed]
+    for start in range(0, len(flipped), 500):
+        chunk = flipped[start:start + 500]
+        affected.update(f for f, in conn.execute(
+            f"SELECT form FROM fform WHERE n IN ({','.join('?' * len(chunk))})", chunk))
 
-    entries: list[Entry] = []
-    numbers: list[int] = []
-    for n, _id, line, path, builtin, _layer, chunk, slot in rows:
-        if n not in live_ns:
-            continue
-        entries.append(Entry.from_dict(store.record(chunk, slot), Origin(path, line, bool(builtin)),
-                                       _origin(overrides.get(n))))
-        numbers.append(n)
-    store._chunks.clear()
+    candidates = ("SELECT ff.rowid, ff.form, ff.rank, e.id FROM fform ff JOIN entry e ON ff.n = e.n "
+                  "JOIN file f ON e.fid = f.fid WHERE e.live = 1")
+    order = " ORDER BY f.layer, f.seq, e.line"
+    winners: dict[str, tuple[int, int, str]] = {}  # form → (rank, idx, entry id)
 
-    build_lookup(conn, entries, numbers)
-    build_forms(conn, entries)
-    conn.execute("INSERT OR REPLACE INTO meta VALUES ('live', ?)", (str(len(entries)),))
+    def consider(found: Iterable[tuple]) -> None:
+        for idx, form, rank, entry_id in found:  # in entry order: later wins a tie
+            best = winners.get(form)
+            if best is None or rank <= best[0]:
+                winners[form] = (rank, idx, entry_id)
+
+    total = conn.execute("SELECT count(*) FROM form").fetchone()[0]
+    if len(affected) * 4 > total:  # most forms changed (a first build): one pass over all
+        conn.execute("DELETE FROM form")
+        consider(conn.execute(candidates + order))
+    else:
+        wanted = sorted(affected)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            conn.execute(f"DELETE FROM form WHERE form IN ({marks})", chunk)
+            consider(conn.execute(f"{candidates} AND ff.form IN ({marks}){order}", chunk))
+    conn.executemany("INSERT INTO form (form, idx, eid) VALUES (?, ?, ?)",
+                     ((form, idx, entry_id) for form, (_, idx, entry_id) in winners.items()))
+    lengths = [n for n, in conn.execute("SELECT DISTINCT length(form) FROM form ORDER BY 1")]
+    heads = "".join(h for h, in conn.execute("SELECT DISTINCT substr(form, 1, 1) FROM form"))
+    count = conn.execute("SELECT count(*) FROM form").fetchone()[0]
+    put_blob(conn, "form-shape", json.dumps({"count": count, "lengths": lengths, "heads": heads},
+                                            ensure_ascii=False))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('live', ?)", (str(len(live_ns)),))
 
 
 def _origin(where: str | None, store: Store | None = None):

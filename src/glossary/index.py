@@ -25,15 +25,18 @@ store alone.
 
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 from array import array
+from bisect import bisect_right
 import re
 import unicodedata
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from glossary.model import Entry
 from glossary.normalize import drop_elision, fold
@@ -85,7 +88,13 @@ def latin_key(text: str) -> str:
     """French or English text as compared: folded (case, accents, apostrophes), elided
     articles dropped, punctuation as spaces: ``L’Économie des basses-altitudes`` →
     ``economie des basses altitudes``."""
-    return _NON_WORD.sub(" ", drop_elision(fold(text))).strip()
+    # Folding works within words, so each word is folded once however often it recurs.
+    return " ".join(key for key in map(_latin_word, text.split()) if key)
+
+
+@lru_cache(maxsize=1 << 16)
+def _latin_word(word: str) -> str:
+    return _NON_WORD.sub(" ", drop_elision(fold(word))).strip()
 
 
 def stem(word: str) -> str:
@@ -105,7 +114,10 @@ def stem(word: str) -> str:
 
 def stemmed(key: str) -> list[str]:
     """The stemmed words of a :func:`latin_key`."""
-    return [stem(w) for w in key.split()]
+    return [_stem(w) for w in key.split()]
+
+
+_stem = lru_cache(maxsize=1 << 16)(stem)
 
 
 # --------------------------------------------------------------------------- building
@@ -209,6 +221,8 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hanzi (ch TEXT PRIMARY KEY, simp TEXT NOT NULL, readings TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS seg (fid INTEGER NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL,
+                                lengths TEXT NOT NULL, PRIMARY KEY (fid, kind)) WITHOUT ROWID;
 """
 # A key's field and status, packed in one byte of the ``rows:`` blob of its kind.
 KEY_FIELDS = ("zh", "zh_hant", "zh_variants", "pinyin", "fr", "fr_variants", "en", "en_variants")
@@ -219,20 +233,19 @@ def _key_code(fld: str, status: str) -> int:
     return KEY_FIELDS.index(fld) * 4 + KEY_STATUSES.index(status)
 
 
-def build(conn: sqlite3.Connection, entries: Sequence[Entry], numbers: Sequence[int]) -> None:
-    """Write the lookup index of ``entries`` into the store (``numbers``: each entry's
-    row in the store's ``entry`` table), replacing the one there."""
+def build_segment(conn: sqlite3.Connection, fid: int, entries: Sequence[Entry],
+                  numbers: Sequence[int]) -> None:
+    """Write the lookup index of one term file's ``entries`` (its segment) into the store;
+    ``numbers`` are the entries' rows in the store's ``entry`` table. Characters the
+    entries teach (traditional forms, readings) join the store's ``hanzi`` table."""
     from glossary.compiled import put_blob, put_bytes
 
+    _ensure_hanzi(conn)
     rows, learnt = _rows(entries)
-    for statement in _SCHEMA.strip().split(";"):
-        if statement.strip():
-            conn.execute(statement)
-    conn.execute("DELETE FROM hanzi")
     for kind, kind_rows in rows.items():
         kind_rows = [(*r[:3], numbers[r[3]] if r[3] >= 0 else -1, *r[4:]) for r in kind_rows]
         # Shortest keys first: a fuzzy match reads only the keys of a length that can reach
-        # its cut-off (see Index.lines_sized).
+        # its cut-off (see Index.lines_sized), and searches meet short keys first.
         kind_rows.sort(key=lambda r: (len(r[0]), r[0], r[3]))
         search = "".join(f"\n{r[1]}\t{pos}\t{r[3]}\t{r[2]}" for pos, r in enumerate(kind_rows)) + "\n"
         lengths: list[list[int]] = []  # [length, offset in keys, first position]
@@ -241,22 +254,50 @@ def build(conn: sqlite3.Connection, entries: Sequence[Entry], numbers: Sequence[
             if not lengths or lengths[-1][0] != len(r[0]):
                 lengths.append([len(r[0]), offset, pos])
             offset += len(r[0]) + 1
-        put_blob(conn, f"keys:{kind.value}", "\n".join(r[0] for r in kind_rows))
-        put_blob(conn, f"search:{kind.value}", search)
-        put_blob(conn, f"lengths:{kind.value}", json.dumps(lengths))
+        name = f"{kind.value}:{fid}"
+        conn.execute("INSERT OR REPLACE INTO seg VALUES (?, ?, ?, ?)",
+                     (fid, kind.value, len(kind_rows), json.dumps(lengths)))
+        put_blob(conn, f"keys:{name}", "\n".join(r[0] for r in kind_rows))
+        put_blob(conn, f"search:{name}", search)
         if kind is not Kind.WORDS:
             # Which entry, field, variant and status each key is: three packed arrays.
-            put_bytes(conn, f"rows:{kind.value}", b"".join((
+            put_bytes(conn, f"rows:{name}", b"".join((
                 array("q", (r[3] for r in kind_rows)).tobytes(),
                 array("H", (r[7] for r in kind_rows)).tobytes(),
                 bytes(_key_code(r[4], r[6]) for r in kind_rows))))
-    readings = _char_readings()
-    hanzi: dict[str, tuple[str, set[str]]] = {c: ("", r) for c, r in readings.items()}
+    known = dict(((c, (s, r)) for c, s, r in conn.execute(
+        f"SELECT ch, simp, readings FROM hanzi WHERE ch IN ({','.join('?' * len(learnt))})",
+        list(learnt)))) if learnt and len(learnt) < 30000 else None
+    updates = []
     for char, (simp, learnt_readings) in learnt.items():
-        old_simp, old = hanzi.get(char, ("", set()))
-        hanzi[char] = (simp or old_simp, old | set(learnt_readings.split()))
-    conn.executemany("INSERT INTO hanzi VALUES (?, ?, ?)",
-                     ((c, s, " ".join(sorted(r))) for c, (s, r) in hanzi.items()))
+        if known is None:
+            row = conn.execute("SELECT simp, readings FROM hanzi WHERE ch = ?", (char,)).fetchone()
+        else:
+            row = known.get(char)
+        old_simp, old = (row[0], set(row[1].split())) if row else ("", set())
+        updates.append((char, simp or old_simp, " ".join(sorted(old | set(learnt_readings.split())))))
+    conn.executemany("INSERT OR REPLACE INTO hanzi VALUES (?, ?, ?)", updates)
+
+
+def drop_segment(conn: sqlite3.Connection, fid: int) -> None:
+    """Remove the lookup index of one term file (what it taught ``hanzi`` stays: at worst
+    a reading too many for homophone matching)."""
+    conn.execute("DELETE FROM seg WHERE fid = ?", (fid,))
+    for kind in Kind:
+        for column in ("keys", "search", "rows"):
+            conn.execute("DELETE FROM blob WHERE name = ?", (f"{column}:{kind.value}:{fid}",))
+
+
+def _ensure_hanzi(conn: sqlite3.Connection) -> None:
+    """The store's table of characters: pypinyin's readings, once."""
+    for statement in _SCHEMA.strip().split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    if conn.execute("SELECT 1 FROM meta WHERE k = 'hanzi'").fetchone():
+        return
+    conn.executemany("INSERT OR IGNORE INTO hanzi VALUES (?, '', ?)",
+                     ((c, " ".join(sorted(r))) for c, r in _char_readings().items()))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('hanzi', '1')")
 
 
 # --------------------------------------------------------------------------- reading
@@ -271,124 +312,180 @@ class Found(NamedTuple):
     entry: int
 
 
+class _Segment(NamedTuple):
+    fid: int
+    first: int  # position of its first key among the keys of its kind
+    count: int
+    lengths: list
+
+
 class Index:
-    """The lookup index of an open store: the key columns of each kind, and rows read on demand."""
+    """The lookup index of an open store: for each kind of key, one segment per term file,
+    whose key columns are read when first searched; positions run on across segments.
+    Keys of entries overridden by a later layer are left out of every answer."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._keys: dict[Kind, list[str]] = {}
-        self._search: dict[Kind, str] = {}
-        self._sizes: dict[Kind, list[list[int]]] = {}
-        self._rows: dict[Kind, tuple[array, array, bytes]] = {}
+        self._segments: dict[Kind, list[_Segment]] = {}
+        self._blobs: dict[str, Any] = {}
+        self._dead: set[int] | None = None
 
     def __len__(self) -> int:
         return len(self._store)
 
-    def _column(self, kind: Kind, column: str) -> str:
-        from glossary.compiled import get_blob
-
-        return get_blob(self._store, f"{column}:{kind.value}")
-
-    def lines(self, kind: Kind) -> list[str]:
-        """The keys of a kind, shortest first; a key's position is its index in this list."""
-        if kind not in self._keys:
-            text = self._column(kind, "keys")
-            self._keys[kind] = text.split("\n") if text else []
-        return self._keys[kind]
-
-    def lines_sized(self, kind: Kind, shortest: int, longest: int) -> tuple[int, list[str]]:
-        """The keys of a kind from ``shortest`` to ``longest`` characters long, and the
-        position of the first of them."""
-        if kind in self._keys:  # already split: slice the list
-            text, lengths = None, self._lengths(kind)
-        else:
-            text, lengths = self._column(kind, "keys"), self._lengths(kind)
-        chosen = [entry for entry in lengths if shortest <= entry[0] <= longest]
-        if not chosen:
-            return 0, []
-        first = chosen[0][2]
-        after = next((entry for entry in lengths if entry[0] > longest), None)
-        if text is None:
-            end = after[2] if after else len(self._keys[kind])
-            return first, self._keys[kind][first:end]
-        end = after[1] - 1 if after else len(text)
-        return first, text[chosen[0][1]:end].split("\n")
-
-    def _lengths(self, kind: Kind) -> list[list[int]]:
-        if kind not in self._sizes:
+    def segments(self, kind: Kind) -> list[_Segment]:
+        if kind not in self._segments:
             from glossary.compiled import CacheCorrupt
 
-            try:
-                sizes = json.loads(self._column(kind, "lengths") or "[]")
-            except (ValueError, RecursionError):
-                raise CacheCorrupt("index lengths unreadable") from None
-            if not isinstance(sizes, list) or not all(
-                    isinstance(s, list) and len(s) == 3 and all(type(v) is int for v in s) for s in sizes):
-                raise CacheCorrupt("index lengths of the wrong shape")
-            self._sizes[kind] = sizes
-        return self._sizes[kind]
+            out, first = [], 0
+            for fid, count, lengths in self._store.query(
+                    "SELECT s.fid, s.count, s.lengths FROM seg s JOIN file f ON s.fid = f.fid "
+                    "WHERE s.kind = ? ORDER BY f.layer, f.seq", (kind.value,)):
+                try:
+                    sizes = json.loads(lengths)
+                except (ValueError, RecursionError, TypeError):
+                    raise CacheCorrupt("index lengths unreadable") from None
+                if not isinstance(count, int) or not isinstance(sizes, list) or not all(
+                        isinstance(s, list) and len(s) == 3 and all(type(v) is int for v in s)
+                        for s in sizes):
+                    raise CacheCorrupt("index lengths of the wrong shape")
+                out.append(_Segment(fid, first, count, sizes))
+                first += count
+            self._segments[kind] = out
+        return self._segments[kind]
+
+    def _dead_entries(self) -> set[int]:
+        if self._dead is None:
+            self._dead = {n for n, in self._store.query("SELECT n FROM entry WHERE live = 0")}
+        return self._dead
+
+    def _blob(self, column: str, kind: Kind, fid: int) -> str:
+        name = f"{column}:{kind.value}:{fid}"
+        text = self._blobs.get(name)
+        if text is None:
+            from glossary.compiled import get_blob
+
+            text = self._blobs[name] = get_blob(self._store, name)
+        return text
+
+    def lines(self, kind: Kind) -> list[str]:
+        """Every key of a kind, in position order."""
+        out: list[str] = []
+        for segment in self.segments(kind):
+            text = self._blob("keys", kind, segment.fid)
+            out.extend(text.split("\n") if text else [])
+        return out
+
+    def lines_sized(self, kind: Kind, shortest: int, longest: int) -> tuple[Callable[[int], int], list[str]]:
+        """The keys of a kind from ``shortest`` to ``longest`` characters long, and a
+        function from an index in that list to the key's position."""
+        starts: list[int] = []  # index in ``out`` where each piece starts
+        firsts: list[int] = []  # position of the piece's first key
+        out: list[str] = []
+        for segment in self.segments(kind):
+            chosen = [entry for entry in segment.lengths if shortest <= entry[0] <= longest]
+            if not chosen:
+                continue
+            after = next((entry for entry in segment.lengths if entry[0] > longest), None)
+            text = self._blob("keys", kind, segment.fid)
+            end = after[1] - 1 if after else len(text)
+            starts.append(len(out))
+            firsts.append(segment.first + chosen[0][2])
+            out.extend(text[chosen[0][1]:end].split("\n"))
+
+        def position(i: int) -> int:
+            piece = bisect_right(starts, i) - 1
+            return firsts[piece] + i - starts[piece]
+
+        return position, out
 
     def find(self, kind: Kind, needle: str, anchored: bool = False) -> list[Found]:
         """The keys whose searched text contains ``needle`` (starts with it if ``anchored``)."""
         return list(self.iter_find(kind, needle, anchored))
 
     def iter_find(self, kind: Kind, needle: str, anchored: bool = False) -> Iterator[Found]:
-        """:meth:`find`, lazily, shortest keys first."""
-        blob = self._search.get(kind)
-        if blob is None:
-            blob = self._search[kind] = self._column(kind, "search") or "\n"
+        """:meth:`find`, lazily, shortest keys first (across every segment)."""
         if not needle or "\n" in needle or "\t" in needle:
-            return
+            return iter(())
+        segments = self.segments(kind)
+        finds = [self._find_in(kind, s, needle, anchored) for s in segments]
+        if len(finds) == 1:
+            return finds[0]
+        key = (lambda f: len(f.detail)) if kind is Kind.LATIN else (lambda f: len(f.searched))
+        return heapq.merge(*finds, key=key)
+
+    def _find_in(self, kind: Kind, segment: _Segment, needle: str, anchored: bool) -> Iterator[Found]:
+        blob = self._blob("search", kind, segment.fid) or "\n"
+        dead = self._dead_entries()
         pattern = "\n" + needle if anchored else needle
+        first = segment.first
         at = blob.find(pattern)
         while at >= 0:
             start = at + 1 if anchored else blob.rfind("\n", 0, at) + 1
             end = blob.find("\n", at + len(pattern))
-            searched, pos, entry, detail = blob[start:end].split("\t", 3)
-            if at + len(pattern) <= start + len(searched):  # not in the detail
-                yield Found(int(pos), searched, detail, int(entry))
+            try:
+                searched, pos, entry, detail = blob[start:end].split("\t", 3)
+                found = Found(first + int(pos), searched, detail, int(entry))
+            except ValueError:
+                from glossary.compiled import CacheCorrupt
+
+                raise CacheCorrupt("index search line unreadable") from None
+            if at + len(pattern) <= start + len(searched) and found.entry not in dead:
+                yield found  # (a match in the detail is none)
             at = blob.find(pattern, end)
 
     def exact(self, kind: Kind, text: str) -> list[Found]:
         """The keys whose searched text is ``text``."""
         return [f for f in self.find(kind, text, anchored=True) if f.searched == text]
 
-    def _key_rows(self, kind: Kind) -> tuple[array, array, bytes]:
-        """Which entry, variant ordinal and field/status code each key of a kind is."""
-        if kind not in self._rows:
+    def _key_rows(self, kind: Kind, segment: _Segment) -> tuple[array, array, bytes]:
+        """Which entry, variant ordinal and field/status code each key of a segment is."""
+        name = f"rows:{kind.value}:{segment.fid}"
+        if name not in self._blobs:
             from glossary.compiled import CacheCorrupt, get_bytes
 
-            data = get_bytes(self._store, f"rows:{kind.value}")
+            data = get_bytes(self._store, name)
             count, rest = divmod(len(data), 11)
-            if rest:
+            if rest or count != segment.count:
                 raise CacheCorrupt("index rows of the wrong size")
             entries, ordinals = array("q"), array("H")
             entries.frombytes(data[:8 * count])
             ordinals.frombytes(data[8 * count:10 * count])
-            self._rows[kind] = (entries, ordinals, data[10 * count:])
-        return self._rows[kind]
+            self._blobs[name] = (entries, ordinals, data[10 * count:])
+        return self._blobs[name]
 
     def keys(self, kind: Kind, positions: Iterable[int]) -> dict[int, Key]:
-        """The keys at these positions: entry, field, status, and the text of the field."""
+        """The keys at these positions: entry, field, status, and the text of the field
+        (keys of overridden entries are left out)."""
         from glossary.compiled import CacheCorrupt
 
-        entries, ordinals, codes = self._key_rows(kind)
-        wanted = [p for p in set(positions) if 0 <= p < len(codes)]
-        records = self.records_raw(entries[p] for p in wanted)
+        segments = self.segments(kind)
+        starts = [s.first for s in segments]
+        located = []
+        for pos in set(positions):
+            i = bisect_right(starts, pos) - 1
+            if i < 0 or pos >= segments[i].first + segments[i].count:
+                continue
+            entries, ordinals, codes = self._key_rows(kind, segments[i])
+            local = pos - segments[i].first
+            located.append((pos, entries[local], ordinals[local], codes[local]))
+        dead = self._dead_entries()
+        records = self.records_raw(n for _, n, _, _ in located if n not in dead)
         out: dict[int, Key] = {}
-        for pos in wanted:
-            code = codes[pos]
+        for pos, n, ordinal, code in located:
+            if n in dead:
+                continue
             fld, status = KEY_FIELDS[code // 4 % len(KEY_FIELDS)], KEY_STATUSES[code % 4 % 3]
-            record = records.get(entries[pos])
+            record = records.get(n)
             if record is None:
                 raise CacheCorrupt("index key of a missing entry")
             value = record.get(fld)
             if fld.endswith("_variants"):
                 try:
-                    value = value[ordinals[pos]]["text"]
+                    value = value[ordinal]["text"]
                 except (TypeError, IndexError, KeyError):
                     raise CacheCorrupt("index key of a missing variant") from None
-            out[pos] = Key(kind, pos, entries[pos], fld, value if isinstance(value, str) else "", status)
+            out[pos] = Key(kind, pos, n, fld, value if isinstance(value, str) else "", status)
         return out
 
     def records_raw(self, numbers: Iterable[int]) -> dict[int, dict[str, Any]]:

@@ -96,6 +96,7 @@ class TermMatcher:
 
     _candidates: "_Candidates | None" = None
     _patterns: "tuple[str, ...] | None" = None  # every form, when ``forms`` is a map
+    _pattern_idx: "list[int] | None" = None  # the map's key of each of them
 
     # ----------------------------------------------------------------- building
 
@@ -117,7 +118,7 @@ class TermMatcher:
 
     @classmethod
     def from_store(cls, store) -> "TermMatcher":
-        """The matcher of a compiled store's forms (written by :func:`build_forms`).
+        """The matcher of a compiled store's forms (its ``form`` table).
 
         A small term base is loaded whole into the automaton. A large one is first
         searched by looking up the text's candidate substrings in the store's form
@@ -145,17 +146,11 @@ class TermMatcher:
 
     @classmethod
     def _loaded(cls, store) -> "TermMatcher":
-        from glossary.compiled import get_blob
-
-        forms = get_blob(store, "forms")
-        ids = get_blob(store, "form-ids")
+        """Every form of a store, for the automaton (in the order of the form table)."""
+        rows = store.query("SELECT form, eid FROM form")
         matcher = cls.__new__(cls)
-        matcher.forms = tuple(forms.split("\n")) if forms else ()
-        matcher.entry_ids = tuple(ids.split("\n")) if ids else ()
-        if len(matcher.forms) != len(matcher.entry_ids):
-            from glossary.compiled import CacheCorrupt
-
-            raise CacheCorrupt("matcher forms and ids differ in number")
+        matcher.forms = tuple(form for form, _ in rows)
+        matcher.entry_ids = tuple(eid for _, eid in rows)
         matcher.max_len = max(map(len, matcher.forms), default=0)
         matcher._longest = matcher._standard = None
         return matcher
@@ -192,17 +187,22 @@ class TermMatcher:
                 return candidates.search(text, overlapping, self.forms, self.entry_ids)
             self._load_all(candidates.store)
         found = self._automaton(overlapping).find_matches_as_indexes(text, overlapping=overlapping)
+        if self._pattern_idx is not None:
+            keys = self._pattern_idx
+            found = [(keys[i], s, e) for i, s, e in found]
         if overlapping:
             found.sort(key=lambda m: (m[1], -m[2]))
         return found
 
     def _load_all(self, store) -> None:
         """From candidate look-ups to the automaton of every form. The maps of forms and
-        ids are filled in place: callers may hold them."""
-        loaded = TermMatcher._loaded(store)
-        self.forms.update(enumerate(loaded.forms))  # type: ignore[union-attr]
-        self.entry_ids.update(enumerate(loaded.entry_ids))  # type: ignore[union-attr]
-        self._patterns = loaded.forms
+        ids (keyed by the form table's ``idx``) are filled in place: callers may hold
+        them; the automaton's own indexes are translated to those keys."""
+        rows = store.query("SELECT idx, form, eid FROM form")
+        self._patterns = tuple(form for _, form, _ in rows)
+        self._pattern_idx = [idx for idx, _, _ in rows]
+        self.forms.update((idx, form) for idx, form, _ in rows)  # type: ignore[union-attr]
+        self.entry_ids.update((idx, eid) for idx, _, eid in rows)  # type: ignore[union-attr]
         self._candidates = None
 
     def find_matches(self, text: str, overlapping: bool = False) -> list[Match]:
@@ -426,25 +426,6 @@ class _StoreTermTable(TermTable):
         if field_name not in ("domain", "category"):
             raise ValueError(field_name)
         return {r[0] for r in self._store.query(f"SELECT DISTINCT {field_name} FROM entry WHERE live = 1")}
-
-
-def build_forms(conn, entries: Iterable["Entry"]) -> None:
-    """Write the matcher's forms of ``entries`` into a compiled store (see
-    :meth:`TermMatcher.from_store`), replacing those there."""
-    from glossary.compiled import put_blob
-
-    matcher = TermMatcher.from_entries(entries)
-    conn.execute("CREATE TABLE IF NOT EXISTS form (form TEXT PRIMARY KEY, idx INTEGER NOT NULL, "
-                 "eid TEXT NOT NULL) WITHOUT ROWID")
-    conn.execute("DELETE FROM form")
-    conn.executemany("INSERT INTO form VALUES (?, ?, ?)",
-                     zip(matcher.forms, range(len(matcher.forms)), matcher.entry_ids))
-    put_blob(conn, "forms", "\n".join(matcher.forms))
-    put_blob(conn, "form-ids", "\n".join(matcher.entry_ids))
-    lengths = sorted({len(f) for f in matcher.forms})
-    heads = "".join(sorted({f[0] for f in matcher.forms}))
-    put_blob(conn, "form-shape", json.dumps({"count": len(matcher.forms), "lengths": lengths,
-                                             "heads": heads}, ensure_ascii=False))
 
 
 def load_term_index(user_paths: Iterable = (), builtin: bool = True) -> tuple[TermMatcher, TermTable]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from itertools import product
 
@@ -158,7 +159,16 @@ def syllables_of(pinyin: str) -> list[tuple[str, int]]:
     its own with tone 0.
     """
     out: list[tuple[str, int]] = []
-    for chunk, marks, digit in _chunks(pinyin):
+    for word in pinyin.split():  # whitespace separates chunks: a word is read alone
+        out.extend(_word_syllables(word))
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_syllables(word: str) -> tuple[tuple[str, int], ...]:
+    """:func:`syllables_of` of one word (words recur across entries: read each once)."""
+    out: list[tuple[str, int]] = []
+    for chunk, marks, digit in _chunks(word):
         if not chunk.isascii() or not chunk.isalpha():
             out.append((chunk, 0))
             continue
@@ -178,7 +188,7 @@ def syllables_of(pinyin: str) -> list[tuple[str, int]]:
         if digit is not None:
             tones = tones[:-1] + (digit,)
         out.extend((s, t or 5) for s, t in zip(_normalise_u(cut), tones))
-    return out
+    return tuple(out)
 
 
 def _chunks(text: str) -> list[tuple[str, list[int], int | None]]:

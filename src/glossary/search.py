@@ -170,7 +170,7 @@ def _fuzzy(query: str, index: Index, kind: Kind, cutoff: float, limit: int) -> l
     """(position, ratio) of the keys of ``kind`` closest to ``query`` in spelling."""
     if len(query) < (2 if has_han(query) else 3):
         return []
-    first, lines = index.lines_sized(kind, *_reachable(len(query), cutoff))
+    position, lines = index.lines_sized(kind, *_reachable(len(query), cutoff))
     if not lines:
         return []
     from rapidfuzz import fuzz, process
@@ -179,7 +179,7 @@ def _fuzzy(query: str, index: Index, kind: Kind, cutoff: float, limit: int) -> l
     # one that dropped CJK); plain ratio (Indel), fast, and CJK characters count like any other.
     found = process.extract(query, lines, scorer=fuzz.ratio, processor=None,
                             score_cutoff=cutoff, limit=limit)
-    return [(first + pos, score) for _, score, pos in found]
+    return [(position(i), score) for _, score, i in found]
 
 
 # --------------------------------------------------------------------------- Chinese

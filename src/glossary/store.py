@@ -101,20 +101,21 @@ class _DuplicateKey(Exception):
         self.mark = mark
 
 
-@lru_cache(maxsize=1)
-def _loader_class():
-    """libyaml's safe loader, refusing aliases (a YAML bomb expands them) and duplicate
-    keys while it constructs: one pass, no walk over the nodes afterwards."""
+@lru_cache(maxsize=2)
+def _loader_class(refuse_aliases: bool = False):
+    """libyaml's safe loader, finding duplicate keys (and, if asked, refusing aliases: a
+    YAML bomb expands them) while it constructs: one pass, no walk over the nodes."""
     import yaml
 
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class TermLoader(base):  # type: ignore[misc, valid-type]
-        def construct_object(self, node, deep=False):
-            # A node met a second time is an alias (or a recursive one): refused.
-            if node in self.constructed_objects or node in self.recursive_objects:
-                raise _RefusedAlias(node.start_mark)
-            return super().construct_object(node, deep)
+        if refuse_aliases:
+            def construct_object(self, node, deep=False):
+                # A node met a second time is an alias (or a recursive one): refused.
+                if node in self.constructed_objects or node in self.recursive_objects:
+                    raise _RefusedAlias(node.start_mark)
+                return super().construct_object(node, deep)
 
         def construct_mapping(self, node, deep=False):
             mapping = super().construct_mapping(node, deep)
@@ -129,10 +130,12 @@ def _loader_class():
     return TermLoader
 
 
-def _yaml_loader():
+def _yaml_loader(text: str = ""):
+    """YAML and the loader for ``text``: an alias is written ``*name``, so a text without
+    a ``*`` needs no watching for them (the common case, and the fast one)."""
     import yaml
 
-    return yaml, _loader_class()
+    return yaml, _loader_class("*" in text)
 
 
 def node_at(node: Any, path: Iterable[Any]) -> Any:
@@ -191,7 +194,6 @@ def _describe(error: Any) -> str:
 
 def read_term_file(path: Path) -> tuple[Any, Any]:
     """The YAML node tree and the data of one term file; raise TermFileError if unreadable."""
-    yaml, Loader = _yaml_loader()
     try:
         if not path.is_file():
             raise TermFileError("not a regular file" if path.exists() else "no such file or directory", path)
@@ -207,6 +209,7 @@ def read_term_file(path: Path) -> tuple[Any, Any]:
         raise TermFileError("not UTF-8 text (term files are UTF-8)", path, line) from None
     if not text.strip():
         raise TermFileError("empty term file", path)
+    yaml, Loader = _yaml_loader(text)
     loader = Loader(text)
     try:
         node = loader.get_single_node()
