@@ -90,18 +90,23 @@ def cache_files(directory: Path | None = None) -> list[CacheFile]:
     return sorted(out, key=lambda f: -f.used)
 
 
-def store_sources(path: Path) -> list[str]:
-    """The term files a store was built from (empty if it cannot be read)."""
+def store_roots(path: Path) -> tuple[list[str], int]:
+    """The term directories and files a store was built from (as given, resolved), and
+    how many term files it holds; nothing if it cannot be read."""
+    import json
     import sqlite3
 
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            return [r[0] for r in conn.execute("SELECT path FROM file ORDER BY layer, seq")]
+            row = conn.execute("SELECT v FROM meta WHERE k = 'roots'").fetchone()
+            count = conn.execute("SELECT count(*) FROM file").fetchone()[0]
+            roots = json.loads(row[0]) if row else []
+            return [str(r) for r in roots] if isinstance(roots, list) else [], int(count)
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
-        return []
+    except (sqlite3.DatabaseError, ValueError, TypeError):
+        return [], 0
 
 
 def prune(keep: Path | None = None, now: float | None = None) -> list[Path]:

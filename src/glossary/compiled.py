@@ -306,6 +306,20 @@ def open_store(user_paths: Sequence[Path] = (), builtin: bool = True) -> Store:
     return store
 
 
+def with_store(user_paths: Sequence[Path], builtin: bool, use: Any) -> Any:
+    """``use(store)`` on the store of these term files; if what it reads does not check
+    out, the store is thrown away, built again, and ``use`` called once more. For what
+    a command reads before it reads its input."""
+    store = open_store(user_paths, builtin)
+    try:
+        return use(store)
+    except CacheCorrupt as exc:
+        log.debug("store corrupt (%s); built again", exc)
+        store.close()
+        discard_opened()
+        return use(open_store(user_paths, builtin))
+
+
 def discard(path: Path) -> None:
     """Remove a store file and SQLite's files beside it."""
     for suffix in ("", "-journal", "-wal", "-shm"):
@@ -459,6 +473,8 @@ def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
     stamps = [[list(stamp_of(p)) for p in layer.files] for layer in layers]
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('state', ?)", (json.dumps(stamps, ensure_ascii=False),))
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (str(STORE_VERSION),))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('roots', ?)",
+                 (json.dumps([layer.root for layer in layers], ensure_ascii=False),))
     return notices
 
 

@@ -435,7 +435,11 @@ def load_term_index(user_paths: Iterable = (), builtin: bool = True) -> tuple[Te
     raise TermFileError as when loading."""
     from pathlib import Path
 
-    from glossary.compiled import open_store
+    from glossary.compiled import with_store
 
-    store = open_store([Path(p) for p in user_paths], builtin)
-    return store.matcher(), store.terms()
+    def use(store):
+        matcher, table = store.matcher(), store.terms()
+        len(matcher)  # what the matcher needs is read now, before any text is
+        return matcher, table
+
+    return with_store([Path(p) for p in user_paths], builtin, use)

@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "check": "glossary.cli.qa",
     "extract": "glossary.cli.qa",
     "validate": "glossary.cli.validate",
+    "cache": "glossary.cli.cache",
 }
 
 
@@ -62,6 +63,9 @@ class GlossaryGroup(TyperGroup):
         return None
 
     def invoke(self, ctx: typer.Context) -> Any:
+        # The arguments, kept: Click consumes them, and a retry needs them again.
+        saved = (list(ctx._protected_args), list(ctx.args)) if hasattr(ctx, "_protected_args") \
+            else (list(ctx.protected_args), list(ctx.args))
         try:
             try:
                 return super().invoke(ctx)
@@ -70,6 +74,10 @@ class GlossaryGroup(TyperGroup):
                 from glossary.compiled import discard_opened
 
                 discard_opened()
+                if hasattr(ctx, "_protected_args"):
+                    ctx._protected_args, ctx.args = saved
+                else:
+                    ctx.protected_args, ctx.args = saved
                 return super().invoke(ctx)
         except GlossaryError as exc:
             typer.echo(f"glossary: {exc}", err=True)
@@ -115,7 +123,7 @@ def main() -> None:
 # --------------------------------------------------------------------------- options
 
 TermsOption = Annotated[
-    Optional[list[Path]],
+    Optional[list[str]],
     typer.Option("--terms", "-t", metavar="PATH",
                  help="A directory or YAML file of your own terms, stacked on the shipped ones "
                       "(repeatable; also $GLOSSARY_PATH, a list separated by ':').",
@@ -144,11 +152,15 @@ FormatOption = Annotated[
 ]
 
 
-def user_paths(terms: list[Path] | None) -> list[Path]:
-    """$GLOSSARY_PATH first, then --terms: the last given wins on the same id."""
+def user_paths(terms: list[str] | None) -> list[Path]:
+    """$GLOSSARY_PATH first, then --terms: the last given wins on the same id. An empty
+    --terms is refused (it would mean the current directory)."""
+    from glossary.errors import UsageError
     from glossary.store import ENV_PATH, paths_from_env
 
-    return [*paths_from_env(os.environ.get(ENV_PATH)), *(terms or [])]
+    if any(not str(t) for t in terms or ()):
+        raise UsageError("--terms: empty path given (write . for the current directory)")
+    return [*paths_from_env(os.environ.get(ENV_PATH)), *(Path(t) for t in terms or ())]
 
 
 def load(terms: list[Path] | None, no_builtin: bool = False):
