@@ -43,6 +43,7 @@ class Quote:
     column: int  # character offset of the opening parenthesis in the line
     zh: str  # what the parentheses hold
     clause: str  # the text before it, back to the previous boundary
+    enumerated: bool = False  # only a comma or a conjunction since the previous quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,14 @@ _DETERMINERS = {
                     "votre vos".split()),
     "en": frozenset("the a an this these those its their our your".split()),
 }
+# Words a wrong phrase does not start with: articles and the prepositions before a noun.
+_LEADING = {
+    "fr": _DETERMINERS["fr"] | frozenset("de des du d au aux à en pour par sur".split()),
+    "en": _DETERMINERS["en"] | frozenset("of for in on to by".split()),
+}
 _ELIDED = re.compile(r"(\w+)['\u2019](?=\w)")
+# Between two quotes of one enumeration: « A (甲), B (乙) et C (丙) ».
+_ENUMERATION = re.compile(r"^\s*[,，、]?\s*(?:(?:et|ou|and|or)\s+)?$", re.IGNORECASE)
 PHRASE_WORDS = 6  # at most this many words reported as "the phrase before it"
 TAIL_WORDS = 2  # a rendering may be followed by this many words before the parenthesis
 
@@ -125,17 +133,21 @@ def find_quotes(text: str) -> Iterator[Quote]:
                     continue
                 inner = line[opened + 1:i].strip()
                 if _HAN.search(inner) and _TERM_TEXT.match(inner) and not _NUMERAL.match(inner):
-                    yield Quote(number, opened, inner, _clause(line, max(closed_at, 0), opened))
-                closed_at = i + 1
+                    start = _clause_start(line, closed_at, opened)
+                    enumerated = closed_at > 0 and bool(_ENUMERATION.match(line[closed_at:start]))
+                    yield Quote(number, opened, inner, line[start:opened].strip(), enumerated)
+                    closed_at = i + 1
+                else:
+                    closed_at = i + 1 if closed_at else 0
 
 
-def _clause(line: str, floor: int, end: int) -> str:
-    """The text before ``end``, back to the last boundary (not before ``floor``)."""
+def _clause_start(line: str, floor: int, end: int) -> int:
+    """Where the clause before ``end`` begins: after the last boundary (not before ``floor``)."""
     start = floor
     for match in _BOUNDARY.finditer(line, floor, end):
         if match.end() <= end:
             start = max(start, match.end())
-    return line[start:end].strip()
+    return start
 
 
 def phrase_before(clause: str, lang: Language, size: int | None = None) -> str:
@@ -172,11 +184,18 @@ class InlineChecker:
     def __post_init__(self) -> None:
         self._language = language(self.lang)
 
-    def judge(self, quote: Quote) -> InlineFinding:
+    def judge(self, quote: Quote, previous: str | None = None) -> InlineFinding:
+        """The verdict on one quote; ``previous`` is the rendering that matched the quote
+        before it when this one continues its enumeration (its head noun may be left out:
+        « Fabrication intelligente (智能制造), verte (绿色制造) »)."""
+        return self._judge(quote, previous)[0]
+
+    def _judge(self, quote: Quote, previous: str | None) -> tuple[InlineFinding, str | None]:
+        """The finding, and the rendering (whole) that matched, if any."""
         entry = self._entry(quote.zh)
         if entry is None:
             return InlineFinding(quote.line, quote.column, quote.zh, None, InlineVerdict.UNKNOWN,
-                                 None, phrase_before(quote.clause, self._language))
+                                 None, phrase_before(quote.clause, self._language)), None
         expected = getattr(entry, self.lang)
         best: tuple[Any, ...] | None = None
         tail_start = self._tail_start(quote.clause)
@@ -186,15 +205,45 @@ class InlineChecker:
                     continue  # too far from the parenthesis
                 rank = (status is Status.DEPRECATED, -(end - start))
                 if best is None or rank < best[0]:
-                    best = (rank, start, end, status)
+                    best = (rank, start, end, status, text)
+        if best is None and previous is not None:
+            best = self._elided(entry, quote.clause, previous, tail_start)
         if best is None:
-            size = len(expected.split()) if expected else None
             return InlineFinding(quote.line, quote.column, quote.zh, entry.id, InlineVerdict.WRONG,
-                                 expected, phrase_before(quote.clause, self._language, size))
-        _, start, end, status = best
+                                 expected, self._wrong_phrase(quote.clause, expected or "")), None
+        _, start, end, status, rendering = best
         verdict = InlineVerdict.DEPRECATED if status is Status.DEPRECATED else InlineVerdict.OK
         return InlineFinding(quote.line, quote.column, quote.zh, entry.id, verdict, expected,
-                             quote.clause[start:end])
+                             quote.clause[start:end]), rendering
+
+    def _elided(self, entry: Any, clause: str, previous: str,
+                tail_start: int) -> tuple[Any, ...] | None:
+        """A rendering whose first words are the first words of ``previous`` and are left
+        out, the rest standing before the parenthesis (« fabrication » in « verte »)."""
+        previous_keys = [w.key for w in words(previous, self._language)]
+        for text, status in entry.renderings(self.lang):
+            parts = text.split()
+            for k in range(1, len(parts)):
+                head = [w.key for w in words(" ".join(parts[:k]), self._language)]
+                if head != previous_keys[:len(head)]:
+                    continue
+                for start, end in find_rendering(" ".join(parts[k:]), clause, self._language):
+                    if not words(clause[:start], self._language) and end >= tail_start:
+                        # the rest of the rendering, and nothing before it
+                        return ((status is Status.DEPRECATED, 0), start, end, status, text)
+        return None
+
+    def _wrong_phrase(self, clause: str, expected: str) -> str:
+        """What stands where the rendering should: the noun phrase before the
+        parenthesis, one word longer than the rendering at most, without the
+        prepositions and articles it starts with."""
+        phrase = phrase_before(clause, self._language)
+        tokens = phrase.split()
+        tokens = tokens[max(0, len(tokens) - len(expected.split()) - 1):]
+        leading = _LEADING.get(self.lang, frozenset())
+        while len(tokens) > 1 and tokens[0].casefold() in leading:
+            tokens = tokens[1:]
+        return phrase[phrase.index(tokens[0]):] if tokens else phrase
 
     def _entry(self, zh: str):
         for entry in self.glossary.find(zh):
@@ -213,8 +262,9 @@ class InlineChecker:
     def run(self, text: str) -> InlineReport:
         findings: list[InlineFinding] = []
         unchecked: list[InlineFinding] = []
+        previous: str | None = None  # the rendering matched by the previous quote
         for quote in find_quotes(text):
-            finding = self.judge(quote)
+            finding, previous = self._judge(quote, previous if quote.enumerated else None)
             if finding.id is not None and not finding.expected:
                 unchecked.append(finding)
             else:
@@ -232,15 +282,15 @@ def check_inline(glossary: Any, text: str, lang: str = "fr") -> InlineReport:
 STUBS_HEADER = (
     "# Term stubs for the Chinese quoted in parentheses that the glossary lacks, written by\n"
     "# `glossary check --inline --yaml`. The rendering is the phrase that stood before the\n"
-    "# parenthesis: check where it starts, fill in the other language or delete it, check\n"
-    "# domain and category, then run `glossary validate` on this file.\n")
+    "# parenthesis: check where it starts and cite where it comes from; add the other\n"
+    "# language if you know it; check domain and category; then run `glossary validate`.\n")
 
 
 def stub_entries(findings: Iterable[InlineFinding], text: str, source_name: str,
                  lang: str = "fr", taken_ids: Iterable[str] = ()) -> list[dict[str, Any]]:
     """One term-file entry per unknown Chinese (first occurrence), the rendering taken
     from the text, pinyin and traditional form made as ``extract --yaml`` makes them."""
-    from glossary.extract import guess_domain, slug, to_pinyin, to_traditional
+    from glossary.extract import _glue_single_characters, guess_domain, slug, to_pinyin, to_traditional
     from glossary.segment import Segmenter
     from glossary.taxonomy import DOMAINS
 
@@ -255,7 +305,8 @@ def stub_entries(findings: Iterable[InlineFinding], text: str, source_name: str,
         if finding.verdict is not InlineVerdict.UNKNOWN or finding.zh in seen:
             continue
         seen.add(finding.zh)
-        pinyin_text = to_pinyin(segmenter.words(finding.zh))
+        # cut as extract cuts: jieba's dictionary, lone characters glued back (新 质 → 新质)
+        pinyin_text = to_pinyin(_glue_single_characters(segmenter.words(finding.zh)))
         domain = guess_domain(text, offsets[finding.line - 1] + finding.column)
         entry: dict[str, Any] = {
             "id": slug(pinyin_text, taken),
@@ -283,13 +334,27 @@ def stub_entries(findings: Iterable[InlineFinding], text: str, source_name: str,
     return entries
 
 
+# PyYAML with allow_unicode writes NEL, LS and PS raw inside a single-quoted scalar,
+# and reads them back folded into a space: such strings go double-quoted (escaped).
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
+
+
 def stubs_yaml(entries: Sequence[dict[str, Any]], source_name: str) -> str:
-    """The stubs as a term file, through the YAML emitter."""
+    """The stubs as a term file, through the YAML emitter (Chinese and accents written
+    as themselves, line-break characters escaped)."""
     import yaml
 
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def represent_str(dumper: Any, data: str) -> Any:
+        style = '"' if any(ch in data for ch in _YAML_BREAKS) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    Dumper.add_representer(str, represent_str)
     document = {"description": f"Terms quoted in {source_name}", "entries": list(entries)}
-    return STUBS_HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False,
-                                         width=100, default_flow_style=False)
+    return STUBS_HEADER + yaml.dump(document, Dumper=Dumper, allow_unicode=True, sort_keys=False,
+                                    width=100, default_flow_style=False)
 
 
 def _line_offsets(text: str) -> list[int]:

@@ -158,15 +158,29 @@ def _inline_text(given: Optional[str], encoding: Optional[str]) -> tuple[str, st
         if sys.stdin is None or sys.stdin.isatty():
             raise UsageError("give a TEXT or a FILE, or - to read standard input")
         given = "-"
-    if given == "-" or Path(given).is_file():
+    if given == "-" or _is_file(given):
         return read_text(given, encoding), source_name(given)
-    if Path(given).is_dir():
+    if "\n" not in given and _is_dir(given):
         raise InputError("is a directory, not a text file", given)
     if _PATH_LIKE.search(given) and " " not in given and "\n" not in given:
         raise InputError("no such file", given)
     if encoding:
         raise UsageError("--encoding applies to a file or stdin, not to a text argument")
     return given, "TEXT"
+
+
+def _is_file(given: str) -> bool:
+    try:
+        return Path(given).is_file()
+    except (OSError, ValueError):  # a text too long, or with a NUL, to be a file name
+        return False
+
+
+def _is_dir(given: str) -> bool:
+    try:
+        return Path(given).is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def run_inline(options: CheckOptions) -> None:

@@ -146,6 +146,10 @@ def check(
     admitted variant is in the target line), missing, or deprecated (a deprecated
     variant is used). A term twice in the source needs two renderings. Exit 0 clean,
     1 problems found, 2 bad input (e.g. files not aligned).
+
+    --align: SOURCE and TARGET are paragraphed differently; they are aligned sentence
+    by sentence first. --inline TEXT|FILE|-: one French (or English) text with the
+    Chinese in parentheses; is the phrase before each an approved rendering?
     """
     if align or inline or yaml_:
         from glossary.cli.check_modes import CheckOptions, run_mode
