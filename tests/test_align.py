@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -70,6 +71,17 @@ def test_an_anchored_bead_is_surer_than_the_same_lengths_without_a_term():
     [plain] = align([10], [45], parameters=Parameters(ratio=3.0))
     [anchored] = align([10], [45], [0b1], [0b1], Parameters(ratio=3.0))
     assert plain.confidence < anchored.confidence <= 1
+
+
+def test_a_long_stretch_missing_on_one_side_widens_the_search_to_the_full_search_result():
+    rng = random.Random(14)
+    lengths = [rng.randint(5, 40) for _ in range(200)]
+    translated = [3 * n + rng.randint(-2, 2) for n in lengths[60:]]  # the first 60 left out
+    narrow = align(lengths, translated, parameters=Parameters(ratio=3.0, band=10))
+    full = align(lengths, translated, parameters=Parameters(ratio=3.0, band=400))
+    assert narrow == full
+    right = sum(1 for b in narrow if b.kind == "1-1" and b.target == (b.source[0] - 60,))
+    assert right >= 0.85 * len(translated)  # by lengths alone, no term to anchor them
 
 
 def test_an_empty_side_leaves_every_sentence_alone():

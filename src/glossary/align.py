@@ -177,7 +177,7 @@ class Parameters:
     ratio: float | None = None
     variance_per_ratio: float = 3.0  # s² = 3 × ratio: 15.4 measured on the evaluation set (ratio 4.97)
     anchor_weight: float = 2.5  # cost taken off per shared term (a cost is −log of a probability)
-    band: int = 30  # sentences either side of the expected path that are searched
+    band: int = 30  # sentences either side of the expected path searched first (then doubled)
 
 
 def _length(text: str) -> int:
@@ -210,7 +210,8 @@ def align(source_lengths: Sequence[int], target_lengths: Sequence[int],
     neighbour), and the
     cheapest path is found by dynamic programming inside a band around the expected
     path: the straight line, bent through *sure anchors* (terms that occur once in each
-    text, in increasing order on both sides).
+    text, in increasing order on both sides). Where the best path runs along the band's
+    edge, the band is doubled and the search run again.
 
     Each bead's confidence is 1 − (1 − p) × ½ⁿ, p the length probability of the bead
     (1 for a perfect length match, 0.05 at two standard deviations), n its shared terms;
@@ -230,7 +231,53 @@ def align(source_lengths: Sequence[int], target_lengths: Sequence[int],
     kinds = [(k.source, k.target, -math.log(k.prior)) for k in BEAD_KINDS]
 
     centre = _expected_path(n, m, zh_bits, fr_bits)
+    zh_sum = [0]
+    for length in source_lengths:
+        zh_sum.append(zh_sum[-1] + length)
+    fr_sum = [0]
+    for length in target_lengths:
+        fr_sum.append(fr_sum[-1] + length)
+
+    def bead_cost(pi: int, pj: int, i: int, j: int, prior_cost: float) -> float:
+        if pi == i or pj == j:
+            return prior_cost
+        cost = prior_cost + _length_cost(zh_sum[i] - zh_sum[pi], fr_sum[j] - fr_sum[pj],
+                                         ratio, variance)
+        zh = zh_bits[pi] | (zh_bits[i - 1] if i - pi == 2 else 0)
+        fr = fr_bits[pj] | (fr_bits[j - 1] if j - pj == 2 else 0)
+        shared = zh & fr
+        return cost - weight * shared.bit_count() if shared else cost
+
+    # Search a band around the expected path; where the best path runs along the
+    # band's edge, the band was too narrow: double it and search again.
     band = parameters.band
+    while True:
+        steps, on_edge = _best_path(n, m, centre, band, kinds, bead_cost)
+        if not on_edge or band >= max(n, m):
+            break
+        band *= 2
+
+    beads: list[Bead] = []
+    for pi, pj, i, j in steps:
+        zh = 0
+        for x in range(pi, i):
+            zh |= zh_bits[x]
+        fr = 0
+        for y in range(pj, j):
+            fr |= fr_bits[y]
+        shared = (zh & fr).bit_count()
+        p = math.exp(-_length_cost(zh_sum[i] - zh_sum[pi], fr_sum[j] - fr_sum[pj], ratio, variance))
+        confidence = 1 - (1 - p) * 0.5 ** shared
+        beads.append(Bead(tuple(range(pi, i)), tuple(range(pj, j)), round(confidence, 2), shared))
+    return _locked(beads)
+
+
+def _best_path(n: int, m: int, centre: Callable[[int], int], band: int,
+               kinds: Sequence[tuple[int, int, float]],
+               bead_cost: Callable[[int, int, int, int, float], float],
+               ) -> tuple[list[tuple[int, int, int, int]], bool]:
+    """The cheapest path from (0, 0) to (n, m) within ``band`` of ``centre``, as steps
+    (i0, j0, i1, j1) in order, and whether it runs along the band's edge."""
     lows = [max(0, centre(i) - band) for i in range(n + 1)]
     highs = [min(m, centre(i) + band) for i in range(n + 1)]
     lows[0], highs[n] = 0, m  # both corners are always inside
@@ -252,51 +299,29 @@ def align(source_lengths: Sequence[int], target_lengths: Sequence[int],
             best, best_kind = inf, -1
             for k, (di, dj, prior_cost) in enumerate(kinds):
                 pi, pj = i - di, j - dj
-                if pi < 0 or pj < 0:
+                if pi < 0 or pj < 0 or pj < lows[pi] or pj > highs[pi]:
                     continue
-                plow = lows[pi]
-                if pj < plow or pj > highs[pi]:
-                    continue
-                previous = costs[pi][pj - plow] if pi < i else row[pj - low]
+                previous = costs[pi][pj - lows[pi]] if pi < i else row[pj - low]
                 if previous == inf:
                     continue
-                l1 = sum(source_lengths[pi:i]) if di else 0
-                l2 = sum(target_lengths[pj:j]) if dj else 0
-                cost = previous + prior_cost
-                if di and dj:
-                    cost += _length_cost(l1, l2, ratio, variance)
-                    zh = zh_bits[pi] | (zh_bits[i - 1] if di == 2 else 0)
-                    fr = fr_bits[pj] | (fr_bits[j - 1] if dj == 2 else 0)
-                    shared = zh & fr
-                    if shared:
-                        cost -= weight * shared.bit_count()
+                cost = previous + bead_cost(pi, pj, i, j, prior_cost)
                 if cost < best:
                     best, best_kind = cost, k
             row[j - low] = best
             back[j - low] = best_kind
         costs.append(row)
         moves.append(back)
-
-    beads: list[Bead] = []
+    steps: list[tuple[int, int, int, int]] = []
+    on_edge = False
     i, j = n, m
     while i > 0 or j > 0:
-        k = moves[i][j - lows[i]]
-        di, dj, _ = kinds[k]
-        pi, pj = i - di, j - dj
-        l1, l2 = sum(source_lengths[pi:i]), sum(target_lengths[pj:j])
-        zh = 0
-        for x in range(pi, i):
-            zh |= zh_bits[x]
-        fr = 0
-        for y in range(pj, j):
-            fr |= fr_bits[y]
-        shared = (zh & fr).bit_count()
-        p = math.exp(-_length_cost(l1, l2, ratio, variance))
-        confidence = 1 - (1 - p) * 0.5 ** shared
-        beads.append(Bead(tuple(range(pi, i)), tuple(range(pj, j)), round(confidence, 2), shared))
-        i, j = pi, pj
-    beads.reverse()
-    return _locked(beads)
+        if (j == lows[i] and j > 0) or (j == highs[i] and j < m):
+            on_edge = True
+        di, dj, _ = kinds[moves[i][j - lows[i]]]
+        steps.append((i - di, j - dj, i, j))
+        i, j = i - di, j - dj
+    steps.reverse()
+    return steps, on_edge
 
 
 LOCKED = 0.9  # the confidence of a 1-1 bead held between two anchored beads, at least
