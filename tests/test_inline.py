@@ -153,6 +153,12 @@ UNKNOWN_TEXT = ("清洁能源领域 - Énergies propres : développer les nouvel
                 "virtuelles (虚拟电厂).\nEncore les nouvelles forces productives (新质生产力).\n")
 
 
+def test_markup_and_escapes_in_the_text_are_shown_as_text(run):
+    result = run("check", "--inline", "les [bold]centrales\x1b[31m[/bold] (新质生产力)", "-f", "table",
+                 env={"NO_COLOR": "1", "COLUMNS": "160"})
+    assert "[bold]centrales" in result.stdout and "\x1b[31m" not in result.stdout
+
+
 def test_unknown_chinese_is_listed_with_the_phrase_before_it(run):
     result = run("check", "--inline", UNKNOWN_TEXT, "-f", "json")
     assert result.exit_code == 0

@@ -23,9 +23,9 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
-from glossary.qa import Checker, Finding, Segment, Verdict, split_lines, views
+from glossary.qa import Checker, Finding, Segment, Verdict, language, split_lines, views
 
 # --------------------------------------------------------------------------- sentences
 
@@ -526,11 +526,11 @@ class AlignedCheck:
         for entry_id, bit in bits.items():
             for pattern in self.checker.patterns(self.glossary.get(entry_id)):
                 by_first.setdefault(pattern.keys[0], []).append((pattern.keys, bit))
-        language = self.checker._language
+        target_language = language(self.lang)
         masks: list[int] = []
         for sentence in target:
             mask = 0
-            for view in views(sentence.text, language):
+            for view in views(sentence.text, target_language):
                 keys = [w.key for w in view]
                 for i, key in enumerate(keys):
                     for pattern_keys, bit in by_first.get(key, ()):
@@ -562,7 +562,7 @@ class AlignedCheck:
                 continue
             used = taken.get(j, ())
             for text in approved:
-                for start, end in find_rendering(text, target[j].text, self.checker._language):
+                for start, end in find_rendering(text, target[j].text, self.lang):
                     if not any(start < e and s < end for s, e in used):
                         return True
         return False
@@ -588,10 +588,3 @@ def check_aligned(glossary: Any, source_text: str, target_text: str, lang: str =
                   parameters: Parameters = Parameters()) -> AlignedReport:
     """Align ``source_text`` with its translation and check every bead."""
     return AlignedCheck(glossary, lang, parameters).run(source_text, target_text)
-
-
-def beads_as_text(report: AlignedReport) -> Iterable[tuple[str, str, str]]:
-    """(kind, source, target) for each bead: the alignment itself, for a reader."""
-    for bead in report.beads:
-        yield (bead.kind, " ".join(report.source[i].text for i in bead.source),
-               " ".join(report.target[j].text for j in bead.target))

@@ -96,7 +96,7 @@ _NUMERAL = re.compile(r"^[一二三四五六七八九十百千零〇两]+$")
 # a closing parenthesis, a dash between spaces, a quotation mark that opens, or a
 # coordinating conjunction.
 _BOUNDARY = re.compile(
-    r"[.!?;:,，。；：！？()（）\[\]«»“”]|\s[-–—]\s|\s(?:et|ou|and|or)\s|^", re.IGNORECASE)
+    r"[.!?;:,，。；：！？()（）«»“”]|\s[-–—]\s|\s(?:et|ou|and|or)\s|^", re.IGNORECASE)
 
 # Articles and determiners that open a noun phrase: the phrase reported for an unknown
 # term is what follows the last of them. Prepositions (de, des, du …) stay: they are
@@ -121,7 +121,9 @@ TAIL_WORDS = 2  # a rendering may be followed by this many words before the pare
 def find_quotes(text: str) -> Iterator[Quote]:
     """Every parenthesised Chinese of ``text`` (list numerals left out), in order."""
     for number, line in enumerate(split_lines(text), start=1):
-        depth, opened, closed_at = 0, 0, 0
+        depth, opened = 0, 0
+        floor = 0  # the end of the last parenthesis closed: no clause reaches back past it
+        quote_end: int | None = None  # the end of the last quoted term
         for i, ch in enumerate(line):
             if ch in _OPEN:
                 if depth == 0:
@@ -133,12 +135,11 @@ def find_quotes(text: str) -> Iterator[Quote]:
                     continue
                 inner = line[opened + 1:i].strip()
                 if _HAN.search(inner) and _TERM_TEXT.match(inner) and not _NUMERAL.match(inner):
-                    start = _clause_start(line, closed_at, opened)
-                    enumerated = closed_at > 0 and bool(_ENUMERATION.match(line[closed_at:start]))
+                    start = _clause_start(line, floor, opened)
+                    enumerated = quote_end == floor and bool(_ENUMERATION.match(line[floor:start]))
                     yield Quote(number, opened, inner, line[start:opened].strip(), enumerated)
-                    closed_at = i + 1
-                else:
-                    closed_at = i + 1 if closed_at else 0
+                    quote_end = i + 1
+                floor = i + 1
 
 
 def _clause_start(line: str, floor: int, end: int) -> int:
@@ -150,26 +151,22 @@ def _clause_start(line: str, floor: int, end: int) -> int:
     return start
 
 
-def phrase_before(clause: str, lang: Language, size: int | None = None) -> str:
-    """The phrase that ends ``clause``: its last ``size`` words if given, else what
-    follows its last article or determiner, at most :data:`PHRASE_WORDS` words; an
-    elided article (l', d') is left out."""
+def phrase_before(clause: str, lang: Language) -> str:
+    """The phrase that ends ``clause``: what follows its last article or determiner, at
+    most :data:`PHRASE_WORDS` words, an elided article (l', d') left out."""
     determiners = _DETERMINERS.get(lang.code, frozenset())
     tokens = list(re.finditer(r"\S+", clause))
     if not tokens:
         return ""
     begin = 0
-    if size is None:
-        for k, token in enumerate(tokens):
-            if token.group().casefold() in determiners and k + 1 < len(tokens):
-                begin = k + 1
-        size = PHRASE_WORDS
-    begin = max(begin, len(tokens) - size)
-    first = tokens[begin]
-    start = first.start()
-    elided = _ELIDED.match(first.group())
-    if elided and (elided.group(1).casefold() in determiners or elided.group(1).casefold()
-                   in lang.elided):
+    for k, token in enumerate(tokens[:-1]):
+        if token.group().casefold() in determiners:
+            begin = k + 1
+    begin = max(begin, len(tokens) - PHRASE_WORDS)
+    start = tokens[begin].start()
+    elided = _ELIDED.match(tokens[begin].group())
+    if elided and (elided.group(1).casefold() in determiners
+                   or elided.group(1).casefold() in lang.elided):
         start += elided.end()
     return clause[start:].strip()
 
