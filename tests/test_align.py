@@ -141,8 +141,20 @@ def test_a_missing_term_whose_rendering_stands_in_the_next_sentence_is_unsure(gl
     report = check_aligned(glossary, "发展虚拟电厂。建设智慧港口。\n",
                            "Introduction générale.\nDévelopper les centrales virtuelles.\n"
                            "Construire des ports intelligents.\n")
-    assert [(f.finding.zh, f.verdict) for f in report.findings] == [
-        ("虚拟电厂", Verdict.UNSURE), ("智慧港口", Verdict.UNSURE)]
+    assert [(f.finding.zh, f.verdict, f.finding.found) for f in report.findings] == [
+        ("虚拟电厂", Verdict.UNSURE, "centrales virtuelles"),
+        ("智慧港口", Verdict.UNSURE, "ports intelligents")]
+
+
+def test_unsure_is_shown_with_the_neighbouring_rendering_and_exits_1(run, articles, monkeypatch):
+    monkeypatch.setattr(align_module, "align", lambda *a, **k: [
+        Bead((0,), (0,), 0.3, 0), Bead((), (1,), 0.1, 0)])
+    src, tgt = articles("发展虚拟电厂。\n", "Introduction.\nDévelopper les centrales virtuelles.\n")
+    result = run("check", src, tgt, "--align", "-f", "table", env={"NO_COLOR": "1", "COLUMNS": "200"})
+    assert result.exit_code == 1
+    assert "unsure     虚拟电厂 → centrale virtuelle  in a neighbouring sentence: centrales virtuelles" \
+        in result.stdout
+    assert "0 missing, 0 deprecated, 1 unsure" in result.stdout
 
 
 def test_a_rendering_used_by_the_neighbour_s_own_term_does_not_make_a_missing_unsure(glossary):

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 from glossary.qa import Checker, Finding, Segment, Verdict, language, split_lines, views
@@ -238,21 +238,13 @@ def align(source_lengths: Sequence[int], target_lengths: Sequence[int],
     for length in target_lengths:
         fr_sum.append(fr_sum[-1] + length)
 
-    def bead_cost(pi: int, pj: int, i: int, j: int, prior_cost: float) -> float:
-        if pi == i or pj == j:
-            return prior_cost
-        cost = prior_cost + _length_cost(zh_sum[i] - zh_sum[pi], fr_sum[j] - fr_sum[pj],
-                                         ratio, variance)
-        zh = zh_bits[pi] | (zh_bits[i - 1] if i - pi == 2 else 0)
-        fr = fr_bits[pj] | (fr_bits[j - 1] if j - pj == 2 else 0)
-        shared = zh & fr
-        return cost - weight * shared.bit_count() if shared else cost
+    model = _Model(zh_sum, fr_sum, zh_bits, fr_bits, ratio, variance, weight, kinds)
 
     # Search a band around the expected path; where the best path runs along the
     # band's edge, the band was too narrow: double it and search again.
     band = parameters.band
     while True:
-        steps, on_edge = _best_path(n, m, centre, band, kinds, bead_cost)
+        steps, on_edge = _best_path(n, m, centre, band, model)
         if not on_edge or band >= max(n, m):
             break
         band *= 2
@@ -272,12 +264,29 @@ def align(source_lengths: Sequence[int], target_lengths: Sequence[int],
     return _locked(beads)
 
 
+@dataclass(frozen=True)
+class _Model:
+    """What the cost of a bead is computed from."""
+
+    zh_sum: list[int]  # prefix sums of the sentence lengths
+    fr_sum: list[int]
+    zh_bits: list[int]  # the terms of each sentence, as bit sets
+    fr_bits: list[int]
+    ratio: float
+    variance: float
+    weight: float  # of a shared term
+    kinds: list[tuple[int, int, float]]  # (source sentences, target sentences, −log prior)
+
+
 def _best_path(n: int, m: int, centre: Callable[[int], int], band: int,
-               kinds: Sequence[tuple[int, int, float]],
-               bead_cost: Callable[[int, int, int, int, float], float],
-               ) -> tuple[list[tuple[int, int, int, int]], bool]:
+               model: _Model) -> tuple[list[tuple[int, int, int, int]], bool]:
     """The cheapest path from (0, 0) to (n, m) within ``band`` of ``centre``, as steps
-    (i0, j0, i1, j1) in order, and whether it runs along the band's edge."""
+    (i0, j0, i1, j1) in order, and whether it runs along the band's edge. (The bead
+    cost is written out in the loop, and length costs are memoised: this is the hot
+    loop of the alignment.)"""
+    zh_sum, fr_sum, zh_bits, fr_bits = model.zh_sum, model.fr_sum, model.zh_bits, model.fr_bits
+    ratio, variance, weight, kinds = model.ratio, model.variance, model.weight, model.kinds
+    length_costs: dict[tuple[int, int], float] = {}
     lows = [max(0, centre(i) - band) for i in range(n + 1)]
     highs = [min(m, centre(i) + band) for i in range(n + 1)]
     lows[0], highs[n] = 0, m  # both corners are always inside
@@ -304,7 +313,17 @@ def _best_path(n: int, m: int, centre: Callable[[int], int], band: int,
                 previous = costs[pi][pj - lows[pi]] if pi < i else row[pj - low]
                 if previous == inf:
                     continue
-                cost = previous + bead_cost(pi, pj, i, j, prior_cost)
+                cost = previous + prior_cost
+                if di and dj:
+                    lengths = (zh_sum[i] - zh_sum[pi], fr_sum[j] - fr_sum[pj])
+                    length_cost = length_costs.get(lengths)
+                    if length_cost is None:
+                        length_cost = length_costs[lengths] = _length_cost(*lengths, ratio, variance)
+                    cost += length_cost
+                    shared = ((zh_bits[pi] | zh_bits[i - 1]) if di == 2 else zh_bits[pi]) & \
+                        ((fr_bits[pj] | fr_bits[j - 1]) if dj == 2 else fr_bits[pj])
+                    if shared:
+                        cost -= weight * shared.bit_count()
                 if cost < best:
                     best, best_kind = cost, k
             row[j - low] = best
@@ -494,9 +513,11 @@ class AlignedCheck:
         for index, finding, sentence in placed:
             bead = beads[index]
             verdict = finding.verdict
-            if verdict is Verdict.MISSING and self._displaced(
-                    finding.id, index, beads, target, taken):
-                verdict = Verdict.UNSURE
+            if verdict is Verdict.MISSING:
+                nearby = self._displaced(finding.id, index, beads, target, taken)
+                if nearby is not None:
+                    verdict = Verdict.UNSURE
+                    finding = replace(finding, found=nearby)
             first = target[bead.target[0]] if bead.target else None
             result.append(AlignedFinding(
                 finding, verdict, sentence.start, first.line if first else None,
@@ -540,10 +561,11 @@ class AlignedCheck:
         return masks
 
     def _displaced(self, entry_id: str, index: int, beads: Sequence[Bead],
-                   target: Sequence[Sentence], taken: dict[int, list[tuple[int, int]]]) -> bool:
-        """Does an approved rendering of ``entry_id`` stand, unused by any term, in a
-        target sentence near the bead? Then the alignment, not the translation, may be
-        what is wrong."""
+                   target: Sequence[Sentence],
+                   taken: dict[int, list[tuple[int, int]]]) -> str | None:
+        """An approved rendering of ``entry_id`` standing, unused by any term, in a target
+        sentence near the bead, as written (None if there is none). Then the alignment,
+        not the translation, may be what is wrong."""
         from glossary.model import Status
         from glossary.qa import find_rendering
 
@@ -564,8 +586,8 @@ class AlignedCheck:
             for text in approved:
                 for start, end in find_rendering(text, target[j].text, self.lang):
                     if not any(start < e and s < end for s, e in used):
-                        return True
-        return False
+                        return target[j].text[start:end]
+        return None
 
 
 def _join(texts: Sequence[str], separator: str = "\n") -> tuple[str, list[int]]:
@@ -579,8 +601,6 @@ def _join(texts: Sequence[str], separator: str = "\n") -> tuple[str, list[int]]:
 
 
 def _relocate(finding: Finding, line: int, shift: int) -> Finding:
-    from dataclasses import replace
-
     return replace(finding, line=line, start=finding.start - shift, end=finding.end - shift)
 
 

@@ -122,7 +122,8 @@ def _print_aligned(report: Any, lang: str, show_ok: bool) -> None:
             row.append(" → ", style="dim")
             row.append(finding.finding.expected, style="green")
             if finding.finding.found is not None and finding.is_problem:
-                row.append("  found: ", style="dim")
+                unsure = finding.verdict.value == "unsure"
+                row.append("  in a neighbouring sentence: " if unsure else "  found: ", style="dim")
                 row.append(finding.finding.found, style="red")
             con.print(row)
         con.print()
