@@ -248,3 +248,22 @@ def test_align_usage_errors_exit_2_with_one_line(run, args, message):
     result = run(*args)
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_align_checks_an_english_translation_too(run, articles):
+    src, tgt = articles("发展虚拟电厂。推广数字孪生技术。\n",
+                        "Develop virtual power plants.\nSpread digital twins. Mr. Li agrees.\n")
+    result = run("check", src, tgt, "--align", "--lang", "en", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert [(r["zh"], r["verdict"], r["found"], r["bead"]) for r in records] == [
+        ("虚拟电厂", "ok", "virtual power plants", "1-1"), ("数字孪生", "ok", "digital twins", "1-2")]
+
+
+def test_align_terminal_all_shows_sentences_without_problems(run, articles):
+    src, tgt = articles("发展虚拟电厂。\n", "Développer les centrales virtuelles.\n")
+    default = run("check", src, tgt, "--align", "-f", "table", env={"NO_COLOR": "1"})
+    everything = run("check", src, tgt, "--align", "-f", "table", "--all", env={"NO_COLOR": "1"})
+    assert default.exit_code == everything.exit_code == 0
+    assert "line 1, offset 0" not in default.stdout
+    assert "line 1, offset 0" in everything.stdout and "centrales virtuelles" in everything.stdout
