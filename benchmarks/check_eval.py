@@ -11,16 +11,43 @@ positive when the reviewer also marked that occurrence as a problem (of either k
 the kind's agreement is reported apart).
 
     python benchmarks/check_eval.py          # the figures, and every disagreement
+    python benchmarks/check_eval.py --write-articles   # rebuild article.zh.txt / article.fr.txt
+
+The same segments also make an article pair for ``check --align``: the sentences in
+the same order, but joined into paragraphs differently on each side
+(article.zh.txt, article.fr.txt). The aligned check must give the same verdicts.
 """
 
 from __future__ import annotations
 
 import csv
+import sys
 from collections import defaultdict
+from itertools import cycle
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "check_eval"
-PROBLEMS = {"missing", "deprecated"}
+PROBLEMS = {"missing", "deprecated", "unsure"}
+# Sentences per paragraph, in turn, on each side of the article pair.
+ZH_PARAGRAPHS = (3, 5, 2, 4, 1)
+FR_PARAGRAPHS = (4, 2, 6, 3)
+
+
+def _paragraphs(sentences: list[str], sizes: tuple[int, ...], joiner: str) -> str:
+    paragraphs, i = [], 0
+    for size in cycle(sizes):
+        if i >= len(sentences):
+            break
+        paragraphs.append(joiner.join(sentences[i:i + size]))
+        i += size
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def articles() -> tuple[str, str]:
+    """The evaluation set as a Chinese and a French article paragraphed differently."""
+    source = (EVAL / "source.zh.txt").read_text(encoding="utf-8").splitlines()
+    target = (EVAL / "target.fr.txt").read_text(encoding="utf-8").splitlines()
+    return _paragraphs(source, ZH_PARAGRAPHS, ""), _paragraphs(target, FR_PARAGRAPHS, " ")
 
 
 def expected_verdicts(path: Path = EVAL / "expected.tsv") -> dict[tuple[int, str], list[str]]:
@@ -30,6 +57,20 @@ def expected_verdicts(path: Path = EVAL / "expected.tsv") -> dict[tuple[int, str
         for row in csv.DictReader(fh, delimiter="\t"):
             table[int(row["line"]), row["id"]].append(row["verdict"])
     return table
+
+
+def run_aligned_check():
+    """``check --align`` on the article pair: (segment number, id, verdict) per finding,
+    the segment number being the Chinese sentence's rank (= its line in source.zh.txt)."""
+    from glossary.align import check_aligned
+    from glossary.store import load_glossary
+
+    glossary = load_glossary([EVAL / "terms"])
+    report = check_aligned(glossary, (EVAL / "article.zh.txt").read_text(encoding="utf-8"),
+                           (EVAL / "article.fr.txt").read_text(encoding="utf-8"))
+    rank = {(s.line, s.start): n for n, s in enumerate(report.source, start=1)}
+    return report, [(rank[f.finding.line, f.offset], f.finding.id, f.verdict.value)
+                    for f in report.findings]
 
 
 def run_check():
@@ -43,12 +84,20 @@ def run_check():
     return Checker(glossary, "fr").run(segments)
 
 
-def evaluate() -> dict:
+def evaluate(aligned: bool = False) -> dict:
+    """Problem verdicts against the reviewer's: of the line-aligned check, or with
+    ``aligned`` of ``check --align`` on the article pair."""
     expected = expected_verdicts()
     predicted: dict[tuple[int, str], list[str]] = defaultdict(list)
-    report = run_check()
-    for finding in report.findings:
-        predicted[finding.line, finding.id].append(finding.verdict.value)
+    if aligned:
+        report, found = run_aligned_check()
+        segments = len(report.source)
+    else:
+        report = run_check()
+        found = [(f.line, f.id, f.verdict.value) for f in report.findings]
+        segments = len(report.segments)
+    for line, entry_id, verdict in found:
+        predicted[line, entry_id].append(verdict)
     tp = fp = fn = kind_agree = 0
     disagreements = []
     for key in sorted(set(expected) | set(predicted)):
@@ -67,7 +116,7 @@ def evaluate() -> dict:
                 disagreements.append({"line": key[0], "id": key[1], "expected": w, "got": g})
     occurrences = sum(len(v) for v in expected.values())
     return {
-        "segments": len(report.segments),
+        "segments": segments,
         "occurrences": occurrences,
         "expected_problems": sum(v in PROBLEMS for vs in expected.values() for v in vs),
         "predicted_problems": len(report.problems),
@@ -80,13 +129,20 @@ def evaluate() -> dict:
 
 
 def main() -> None:
-    result = evaluate()
-    for key, value in result.items():
-        if key == "disagreements":
-            continue
-        print(f"{key:20} {value:.3f}" if isinstance(value, float) else f"{key:20} {value}")
-    for d in result["disagreements"]:
-        print(f"  line {d['line']:>3} {d['id']:<45} expected {d['expected']!s:<11} got {d['got']}")
+    if "--write-articles" in sys.argv:
+        zh, fr = articles()
+        (EVAL / "article.zh.txt").write_text(zh, encoding="utf-8")
+        (EVAL / "article.fr.txt").write_text(fr, encoding="utf-8")
+        return
+    for title, aligned in (("line-aligned segments", False), ("article pair, check --align", True)):
+        result = evaluate(aligned)
+        print(f"# {title}")
+        for key, value in result.items():
+            if key == "disagreements":
+                continue
+            print(f"{key:20} {value:.3f}" if isinstance(value, float) else f"{key:20} {value}")
+        for d in result["disagreements"]:
+            print(f"  line {d['line']:>3} {d['id']:<45} expected {d['expected']!s:<11} got {d['got']}")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ class Verdict(str, Enum):
     OK = "ok"  # the reference rendering or an admitted variant is in the target
     MISSING = "missing"  # no approved rendering in the target
     DEPRECATED = "deprecated"  # a deprecated variant is used instead
+    UNSURE = "unsure"  # check --align: missing here, but the rendering stands in a neighbouring sentence
 
 
 PROBLEMS = (Verdict.MISSING, Verdict.DEPRECATED)
@@ -415,7 +416,8 @@ def pair_lines(source: str, target: str, source_name: str = "SOURCE",
         diff = abs(len(left) - len(right))
         raise InputError(f"the files are not aligned: {source_name} has {len(left)} lines, "
                          f"{target_name} has {len(right)}; {longer} is longer than {shorter} "
-                         f"by {diff} line{'s' if diff > 1 else ''}")
+                         f"by {diff} line{'s' if diff > 1 else ''} (--align aligns them "
+                         f"sentence by sentence)")
     return [Segment(i, s, t) for i, (s, t) in enumerate(zip(left, right), start=1)]
 
 

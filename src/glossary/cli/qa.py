@@ -109,9 +109,10 @@ def _marked(text: str, marks: list[tuple[int, int, str]]):
 
 @app.command()
 def check(
-    source: Annotated[str, typer.Argument(
+    source: Annotated[Optional[str], typer.Argument(
         metavar="SOURCE", help="The Chinese text, one segment a line (a file, or - for stdin); "
-             "with --tsv or --csv, the bilingual file.", show_default=False)],
+             "with --tsv or --csv, the bilingual file; with --inline, the French TEXT, FILE or -.",
+        show_default=False)] = None,
     target: Annotated[Optional[str], typer.Argument(
         metavar="[TARGET]", help="The translation, line-aligned with SOURCE (a file, or -).", show_default=False)] = None,
     lang: Annotated[TargetLang, typer.Option(
@@ -125,6 +126,15 @@ def check(
                            "shows only problem segments anyway).")] = False,
     show_ok: Annotated[bool, typer.Option(
         "--all", help="Terminal report: show every segment with terms, not only problems.")] = False,
+    align: Annotated[bool, typer.Option(
+        "--align", help="SOURCE and TARGET are not aligned line by line: cut them into "
+                        "sentences and align them first.")] = False,
+    inline: Annotated[bool, typer.Option(
+        "--inline", help="Check one French (or --lang en) text that quotes the Chinese in "
+                         "parentheses: is the phrase before each the approved rendering?")] = False,
+    yaml_: Annotated[bool, typer.Option(
+        "--yaml", help="With --inline: term file stubs for the quoted Chinese the glossary "
+                       "lacks, the phrase before it as rendering.")] = False,
     encoding: EncodingOption = None,
     fmt: FormatOption = None,
     terms: TermsOption = None,
@@ -136,7 +146,18 @@ def check(
     admitted variant is in the target line), missing, or deprecated (a deprecated
     variant is used). A term twice in the source needs two renderings. Exit 0 clean,
     1 problems found, 2 bad input (e.g. files not aligned).
+
+    --align: SOURCE and TARGET are paragraphed differently; they are aligned sentence
+    by sentence first. --inline TEXT|FILE|-: one French (or English) text with the
+    Chinese in parentheses; is the phrase before each an approved rendering?
     """
+    if align or inline or yaml_:
+        from glossary.cli.check_modes import CheckOptions, run_mode
+
+        run_mode(CheckOptions(source, target, lang.value, problems, show_ok, yaml_, encoding, fmt,
+                              terms, no_builtin), align=align, inline=inline, bilingual=tsv or csv_)
+    if source is None:
+        raise UsageError("give SOURCE and TARGET files, or one bilingual file with --tsv or --csv")
     from glossary.qa import Checker
 
     segments = _read_segments(source, target, tsv, csv_, encoding)
