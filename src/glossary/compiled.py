@@ -176,6 +176,7 @@ class Store:
         #: What reading the files changed since the last run made us skip (said once).
         self.notices = tuple(notices)
         self._chunks: dict[int, list] = {}
+        self._shown: dict[str, str] = {}
 
     def record(self, chunk: int, slot: int) -> dict[str, Any]:
         """The stored record of an entry (its term-file fields), by chunk and slot."""
@@ -214,6 +215,12 @@ class Store:
     def shown_path(self, path: str) -> str:
         """A stored (resolved) file path as the user gave it: ``-t docs/x`` shows
         ``docs/x/house.yaml``, not the absolute path."""
+        shown = self._shown.get(path)
+        if shown is None:
+            shown = self._shown[path] = self._shown_path(path)
+        return shown
+
+    def _shown_path(self, path: str) -> str:
         for layer in reversed(self.layers):
             if not layer.given:
                 continue

@@ -81,9 +81,15 @@ def _write_json(records, out, columns):
 
 @writer(Format.JSONL)
 def _write_jsonl(records, out, columns):
+    # Written a batch of lines at a time: one write a line costs more than the JSON.
+    batch: list[str] = []
     for record in records:
-        out.write(json.dumps(record, ensure_ascii=False))
-        out.write("\n")
+        batch.append(json.dumps(record, ensure_ascii=False))
+        if len(batch) >= 512:
+            out.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        out.write("\n".join(batch) + "\n")
 
 
 @writer(Format.TSV)

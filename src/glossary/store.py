@@ -392,6 +392,30 @@ class StoreGlossary(Glossary):
                 f"{_ENTRY_SQL} WHERE {' AND '.join(where)} ORDER BY f.layer, f.seq, e.line", args):
             yield _entry_of(row, self._store)
 
+    def records(self, domains: Sequence[str] = (), categories: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
+        """The entries as JSON-ready records (every term-file field, None where unset, plus
+        ``origin`` and ``overrides``), straight from the store: what ``list`` prints,
+        without making an :class:`Entry` of each."""
+        from glossary.compiled import _origin
+        from glossary.model import FIELDS, VARIANT_FIELDS
+
+        where, args = ["e.live = 1"], []
+        for column, values in (("e.domain", domains), ("e.category", categories)):
+            if values:
+                where.append(f"{column} IN ({','.join('?' * len(values))})")
+                args.extend(values)
+        empty = {key: None for key in FIELDS}
+        empty.update({key: [] for key in (*VARIANT_FIELDS, "see_also")})
+        empty.update(pinyin_deliberate=False, zh_hant_deliberate=False)
+        shown = self._store.shown_path
+        for _n, chunk, slot, line, path, _builtin, overrides in self._store.iter_query(
+                f"{_ENTRY_SQL} WHERE {' AND '.join(where)} ORDER BY f.layer, f.seq, e.line", args):
+            record = dict(empty)
+            record.update(self._store.record(chunk, slot))
+            record["origin"] = f"{shown(path)}:{line}"
+            record["overrides"] = str(_origin(overrides, self._store)) if overrides else None
+            yield record
+
     def counts(self, column: str) -> dict[str, int]:
         """How many entries each domain (or category) has."""
         if column not in ("domain", "category"):

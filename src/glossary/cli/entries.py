@@ -78,11 +78,21 @@ def _has_status(entry: Entry, status: Status) -> bool:
     return any(v.status is status for v in variants)
 
 
+def _record_has_status(record: dict, status: Status) -> bool:
+    if status is Status.PREFERRED:
+        return True
+    return any(v.get("status") == status.value
+               for key in ("zh_variants", "fr_variants", "en_variants") for v in record[key] or ())
+
+
 def _domains_report(glossary) -> list[dict]:
     from glossary.taxonomy import CATEGORIES, DOMAINS, GENERAL
 
-    by_domain = Counter(e.domain for e in glossary)
-    by_category = Counter(e.category for e in glossary)
+    if hasattr(glossary, "counts"):  # a store: counted by SQL
+        by_domain, by_category = Counter(glossary.counts("domain")), Counter(glossary.counts("category"))
+    else:
+        by_domain = Counter(e.domain for e in glossary)
+        by_category = Counter(e.category for e in glossary)
     rows = [{"kind": "category", "slug": GENERAL, "number": "", "zh": "", "fr": "(general vocabulary)",
              "category": GENERAL, "entries": by_category[GENERAL]}]
     for category in CATEGORIES:
@@ -136,13 +146,17 @@ def list_(
         for value in given or ():
             if value not in known:
                 raise UsageError(f"unknown {what} {value!r}; known: {', '.join(known)}")
-    selected = [e for e in glossary
-                if (not domain or e.domain in domain)
-                and (not category or e.category in category)
-                and (status is None or _has_status(e, status))
-                and (provenance is None or e.provenance.value == provenance)]
     fmt = resolve_format(fmt)
-    records = [entry_record(e) for e in selected]
+    if hasattr(glossary, "records"):  # a store: records straight from it, filtered by SQL
+        records = [r for r in glossary.records(domain or (), category or ())
+                   if (status is None or _record_has_status(r, status))
+                   and (provenance is None or r["provenance"] == provenance)]
+    else:
+        records = [entry_record(e) for e in glossary
+                   if (not domain or e.domain in domain)
+                   and (not category or e.category in category)
+                   and (status is None or _has_status(e, status))
+                   and (provenance is None or e.provenance.value == provenance)]
     write_records(records, fmt, out(), LIST_COLUMNS, console=console() if fmt is Format.TABLE else None,
                   title=f"{len(records)} entries")
     raise typer.Exit(EXIT_FOUND if records else EXIT_NOT_FOUND)
