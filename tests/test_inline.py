@@ -148,9 +148,9 @@ def test_inline_terminal_table_has_a_summary(run):
     assert "jumeaux digitaux" in result.stdout
 
 
-UNKNOWN_TEXT = ("清洁能源领域 - Énergies propres : développer les nouvelles forces productives "
-                "(新质生产力) et le stockage d'énergie de nouveau type (新型储能), avec des centrales "
-                "virtuelles (虚拟电厂).\nEncore les nouvelles forces productives (新质生产力).\n")
+UNKNOWN_TEXT = ("清洁能源领域 - Énergies propres : développer les batteries à l'état solide "
+                "(固态电池) et les batteries sodium-ion (钠离子电池), avec des centrales "
+                "virtuelles (虚拟电厂).\nEncore les batteries à l'état solide (固态电池).\n")
 
 
 def test_markup_and_escapes_in_the_text_are_shown_as_text(run):
@@ -164,10 +164,10 @@ def test_unknown_chinese_is_listed_with_the_phrase_before_it(run):
     assert result.exit_code == 0
     records = json.loads(result.stdout)
     assert [(r["zh"], r["verdict"], r["found"]) for r in records] == [
-        ("新质生产力", "unknown", "nouvelles forces productives"),
-        ("新型储能", "unknown", "stockage d'énergie de nouveau type"),
+        ("固态电池", "unknown", "batteries à l'état solide"),
+        ("钠离子电池", "unknown", "batteries sodium-ion"),
         ("虚拟电厂", "ok", "centrales virtuelles"),
-        ("新质生产力", "unknown", "nouvelles forces productives"),
+        ("固态电池", "unknown", "batteries à l'état solide"),
     ]
     assert records[0]["id"] is None and records[0]["expected"] is None
 
@@ -179,12 +179,12 @@ def test_yaml_turns_unknown_terms_into_stubs_that_validate(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     document = yaml.safe_load(result.stdout)
     stubs = {e["zh"]: e for e in document["entries"]}
-    assert list(stubs) == ["新质生产力", "新型储能"]  # one stub a term, known terms left out
-    assert stubs["新型储能"]["fr"] == "stockage d'énergie de nouveau type"
-    assert stubs["新型储能"]["pinyin"] == "xīnxíng chǔnéng"
-    assert stubs["新质生产力"]["zh_hant"] == "新質生產力"
-    assert stubs["新型储能"]["domain"] == "clean-energy"
-    assert stubs["新型储能"]["source"].endswith("article.fr.txt:1")
+    assert list(stubs) == ["固态电池", "钠离子电池"]  # one stub a term, known terms left out
+    assert stubs["钠离子电池"]["fr"] == "batteries sodium-ion"
+    assert stubs["固态电池"]["pinyin"] == "gùtài diànchí"
+    assert stubs["钠离子电池"]["zh_hant"] == "鈉離子電池"
+    assert stubs["钠离子电池"]["domain"] == "clean-energy"
+    assert stubs["钠离子电池"]["source"].endswith("article.fr.txt:1")
     terms = tmp_path / "stubs.yaml"
     terms.write_text(result.stdout, encoding="utf-8")
     validated = run("validate", str(terms))
@@ -194,7 +194,7 @@ def test_yaml_turns_unknown_terms_into_stubs_that_validate(run, tmp_path):
 def test_yaml_stubs_keep_hostile_text_as_data(run):
     # YAML plain scalars and comments end at U+2028 and U+0085: string formatting would
     # let this text add keys.
-    text = "clé\u2028id- piratage\u0085#commentaire (新质生产力)\n"
+    text = "clé\u2028id- piratage\u0085#commentaire (固态电池)\n"
     result = run("check", "--inline", "-", "--yaml", input=text.encode())
     assert result.exit_code == 0, result.stderr
     [stub] = yaml.safe_load(result.stdout)["entries"]
