@@ -44,7 +44,7 @@ from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = 4
+STORE_VERSION = 5
 # Entry records are stored compressed, this many to a chunk (JSON compresses well
 # across records of one file; reading one entry costs one small chunk).
 CHUNK_ENTRIES = 64
@@ -412,9 +412,7 @@ def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
     which entries are live and which entry each form stands for. Returns the notices of
     the files read. A broken file raises TermFileError once the others are stored (the
     caller commits them, so the next run reads only what is still broken)."""
-    from glossary.index import build_segment, drop_segment
-    from glossary.matcher import entry_forms
-    from glossary.model import Entry
+    from glossary.index import drop_segment
 
     conn = store.conn
     _create_schema(conn)
@@ -440,40 +438,25 @@ def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
         drop_segment(conn, fid)
     notices: list[str] = []
     error: GlossaryError | None = None
-    next_n = (conn.execute("SELECT max(n) FROM entry").fetchone()[0] or 0) + 1
+    tasks: list[tuple[str, int, str]] = []  # (path, fid, how): the files to read
+    for path, (layer_no, seq, builtin, stamp) in wanted.items():
+        if path in current:
+            conn.execute("UPDATE file SET layer = ?, seq = ?, builtin = ? WHERE path = ?",
+                         (layer_no, seq, int(builtin), path))
+            continue
+        fid = conn.execute(
+            "INSERT INTO file (layer, seq, builtin, path, stamp) VALUES (?, ?, ?, ?, ?)",
+            (layer_no, seq, int(builtin), path, json.dumps(stamp))).lastrowid
+        tasks.append((path, fid, builtin))
     with _no_gc():
-        for path, (layer_no, seq, builtin, stamp) in wanted.items():
-            if path in current:
-                conn.execute("UPDATE file SET layer = ?, seq = ?, builtin = ? WHERE path = ?",
-                             (layer_no, seq, int(builtin), path))
+        for path, fid, outcome in _compile_files(tasks, store):
+            if isinstance(outcome, TermFileError):
+                error = error or outcome
+                conn.execute("DELETE FROM file WHERE fid = ?", (fid,))
                 continue
-            try:
-                entries, skipped = _read_file(Path(path), store)
-            except TermFileError as exc:
-                error = error or exc
-                continue
-            fid = conn.execute(
-                "INSERT INTO file (layer, seq, builtin, path, stamp, notices) VALUES (?, ?, ?, ?, ?, ?)",
-                (layer_no, seq, int(builtin), path, json.dumps(stamp), json.dumps(skipped))).lastrowid
-            numbers = list(range(next_n, next_n + len(entries)))
-            next_n += len(entries)
-            for start in range(0, len(entries), CHUNK_ENTRIES):
-                part = entries[start:start + CHUNK_ENTRIES]
-                cid = conn.execute("INSERT INTO chunk (fid, data) VALUES (?, ?)",
-                                   (fid, _pack_chunk([e for e, _ in part]))).lastrowid
-                conn.executemany(
-                    "INSERT INTO entry (n, fid, line, id, domain, category, chunk, slot) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    ((numbers[start + slot], fid, line, e["id"], e.get("domain") or "",
-                      e.get("category") or "", cid, slot)
-                     for slot, (e, line) in enumerate(part)))
-            objects = [Entry.from_dict(e) for e, _ in entries]
-            build_segment(conn, fid, objects, numbers)
-            forms = [(form, n, rank) for entry, n in zip(objects, numbers)
-                     for form, rank in entry_forms(entry) if form]
-            conn.executemany("INSERT INTO fform (form, n, rank) VALUES (?, ?, ?)", forms)
-            affected.update(form for form, _, _ in forms)
-            notices.extend(skipped)
+            _store_file(conn, fid, outcome)
+            affected.update(form for form, _, _ in outcome["forms"])
+            notices.extend(outcome["skipped"])
         if error is not None:
             raise error
         _settle(store, affected)
@@ -483,6 +466,106 @@ def _update(store: Store, layers: Sequence[Layer]) -> list[str]:
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('roots', ?)",
                  (json.dumps([layer.root for layer in layers], ensure_ascii=False),))
     return notices
+
+
+# Entries and chunks of a file are numbered within the file's own range of row numbers,
+# so files can be compiled apart (in worker processes) and stored as they come.
+FILE_SHIFT = 24
+MAX_FILE_ENTRIES = (1 << FILE_SHIFT) - 1
+# Below this many bytes of term files to read, worker processes cost more than they save.
+PARALLEL_MIN_BYTES = 4 << 20
+
+
+def _compile_files(tasks: list[tuple[str, int, bool]], store: Store) -> Iterator[tuple[str, int, Any]]:
+    """``(path, fid, compiled file or TermFileError)`` for each task, in order. YAML files are
+    compiled in worker processes when there is enough to read and more than one core."""
+    from glossary.store import YAML_SUFFIXES
+
+    yaml_tasks = [t for t in tasks if Path(t[0]).suffix.lower() in YAML_SUFFIXES]
+    size = sum(_size(t[0]) for t in yaml_tasks)
+    workers = min(os.cpu_count() or 1, len(yaml_tasks))
+    pool = None
+    if workers > 1 and size >= PARALLEL_MIN_BYTES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        except (ValueError, OSError) as exc:  # no fork here: one process
+            log.debug("no worker processes: %s", exc)
+    try:
+        jobs = [(p, f) for p, f, _ in yaml_tasks]
+        # In order, as they are done (a worker's results wait for the ones before).
+        results = iter(pool.map(_compile_yaml, jobs, chunksize=1) if pool else map(_compile_yaml, jobs))
+        for path, fid, _builtin in tasks:
+            if Path(path).suffix.lower() in YAML_SUFFIXES:
+                outcome = next(results)
+            else:
+                try:
+                    entries, skipped = _read_file(Path(path), store)
+                    outcome = _compile(fid, entries, skipped)
+                except TermFileError as exc:
+                    outcome = exc
+            if isinstance(outcome, tuple):  # an error, as it crossed from a worker
+                outcome = TermFileError(*outcome)
+            yield path, fid, outcome
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _compile_yaml(task: tuple[str, int]) -> Any:
+    """Read and compile one YAML term file (in a worker process, or not)."""
+    from glossary.store import parse_term_file
+
+    path, fid = task
+    try:
+        return _compile(fid, parse_term_file(Path(path)), [])
+    except TermFileError as exc:  # exceptions with arguments of their own do not travel
+        return (exc.message, exc.path, exc.line, exc.col)
+
+
+def _compile(fid: int, entries: list[tuple[dict, int]], skipped: list[str]) -> dict[str, Any]:
+    """Everything the store keeps of one term file, ready to insert: entry rows, chunks
+    of records, the lookup segment, the Chinese forms. Pure."""
+    from glossary.index import segment_data
+    from glossary.matcher import entry_forms
+    from glossary.model import Entry
+
+    if len(entries) > MAX_FILE_ENTRIES:
+        raise TermFileError(f"more than {MAX_FILE_ENTRIES} entries in one file: split it")
+    base = fid << FILE_SHIFT
+    numbers = [base + i for i in range(len(entries))]
+    chunks, rows = [], []
+    for k, start in enumerate(range(0, len(entries), CHUNK_ENTRIES)):
+        part = entries[start:start + CHUNK_ENTRIES]
+        cid = base + k
+        chunks.append((cid, fid, _pack_chunk([e for e, _ in part])))
+        rows.extend((numbers[start + slot], fid, line, e["id"], e.get("domain") or "",
+                     e.get("category") or "", cid, slot) for slot, (e, line) in enumerate(part))
+    objects = [Entry.from_dict(e) for e, _ in entries]
+    forms = [(form, n, rank) for entry, n in zip(objects, numbers)
+             for form, rank in entry_forms(entry) if form]
+    return {"chunks": chunks, "rows": rows, "segment": segment_data(fid, objects, numbers),
+            "forms": forms, "skipped": skipped}
+
+
+def _store_file(conn: sqlite3.Connection, fid: int, compiled: dict[str, Any]) -> None:
+    from glossary.index import write_segment
+
+    conn.execute("UPDATE file SET notices = ? WHERE fid = ?", (json.dumps(compiled["skipped"]), fid))
+    conn.executemany("INSERT INTO chunk (cid, fid, data) VALUES (?, ?, ?)", compiled["chunks"])
+    conn.executemany("INSERT INTO entry (n, fid, line, id, domain, category, chunk, slot) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", compiled["rows"])
+    write_segment(conn, compiled["segment"])
+    conn.executemany("INSERT INTO fform (form, n, rank) VALUES (?, ?, ?)", compiled["forms"])
 
 
 def _loads(text: str) -> Any:
@@ -600,9 +683,14 @@ def exact_keys(entry) -> set[str]:
 
 # --------------------------------------------------------------------------- blobs
 
+def pack_value(data: bytes) -> bytes:
+    """A large value as stored: compressed (zlib's checksum guards it)."""
+    return zlib.compress(data, 1)
+
+
 def put_bytes(conn: sqlite3.Connection, name: str, data: bytes) -> None:
-    """A large value, compressed (zlib's checksum guards it)."""
-    conn.execute("INSERT OR REPLACE INTO blob VALUES (?, ?)", (name, zlib.compress(data, 1)))
+    """Store a large value (see :func:`pack_value`)."""
+    conn.execute("INSERT OR REPLACE INTO blob VALUES (?, ?)", (name, pack_value(data)))
 
 
 def get_bytes(store: Store, name: str) -> bytes:

@@ -233,15 +233,15 @@ def _key_code(fld: str, status: str) -> int:
     return KEY_FIELDS.index(fld) * 4 + KEY_STATUSES.index(status)
 
 
-def build_segment(conn: sqlite3.Connection, fid: int, entries: Sequence[Entry],
-                  numbers: Sequence[int]) -> None:
-    """Write the lookup index of one term file's ``entries`` (its segment) into the store;
-    ``numbers`` are the entries' rows in the store's ``entry`` table. Characters the
-    entries teach (traditional forms, readings) join the store's ``hanzi`` table."""
-    from glossary.compiled import put_blob, put_bytes
+def segment_data(fid: int, entries: Sequence[Entry], numbers: Sequence[int]) -> tuple[list, list, dict]:
+    """The lookup index of one term file's ``entries`` (its segment), ready to store:
+    ``seg`` rows, compressed values by name, and what the entries teach of characters
+    (traditional forms, readings). ``numbers`` are the entries' rows in the store's
+    ``entry`` table. Pure (it runs in worker processes too)."""
+    from glossary.compiled import pack_value
 
-    _ensure_hanzi(conn)
     rows, learnt = _rows(entries)
+    segs, values = [], []
     for kind, kind_rows in rows.items():
         kind_rows = [(*r[:3], numbers[r[3]] if r[3] >= 0 else -1, *r[4:]) for r in kind_rows]
         # Shortest keys first: a fuzzy match reads only the keys of a length that can reach
@@ -255,25 +255,33 @@ def build_segment(conn: sqlite3.Connection, fid: int, entries: Sequence[Entry],
                 lengths.append([len(r[0]), offset, pos])
             offset += len(r[0]) + 1
         name = f"{kind.value}:{fid}"
-        conn.execute("INSERT OR REPLACE INTO seg VALUES (?, ?, ?, ?)",
-                     (fid, kind.value, len(kind_rows), json.dumps(lengths)))
-        put_blob(conn, f"keys:{name}", "\n".join(r[0] for r in kind_rows))
-        put_blob(conn, f"search:{name}", search)
+        segs.append((fid, kind.value, len(kind_rows), json.dumps(lengths)))
+        values.append((f"keys:{name}", pack_value("\n".join(r[0] for r in kind_rows).encode())))
+        values.append((f"search:{name}", pack_value(search.encode())))
         if kind is not Kind.WORDS:
             # Which entry, field, variant and status each key is: three packed arrays.
-            put_bytes(conn, f"rows:{name}", b"".join((
+            values.append((f"rows:{name}", pack_value(b"".join((
                 array("q", (r[3] for r in kind_rows)).tobytes(),
                 array("H", (r[7] for r in kind_rows)).tobytes(),
-                bytes(_key_code(r[4], r[6]) for r in kind_rows))))
-    known = dict(((c, (s, r)) for c, s, r in conn.execute(
-        f"SELECT ch, simp, readings FROM hanzi WHERE ch IN ({','.join('?' * len(learnt))})",
-        list(learnt)))) if learnt and len(learnt) < 30000 else None
+                bytes(_key_code(r[4], r[6]) for r in kind_rows))))))
+    return segs, values, learnt
+
+
+def write_segment(conn: sqlite3.Connection, data: tuple[list, list, dict]) -> None:
+    """Store a segment made by :func:`segment_data`; its characters join ``hanzi``."""
+    segs, values, learnt = data
+    _ensure_hanzi(conn)
+    conn.executemany("INSERT OR REPLACE INTO seg VALUES (?, ?, ?, ?)", segs)
+    conn.executemany("INSERT OR REPLACE INTO blob VALUES (?, ?)", values)
+    chars = list(learnt)
+    known: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(chars), 500):
+        chunk = chars[start:start + 500]
+        known.update((c, (simp, readings)) for c, simp, readings in conn.execute(
+            f"SELECT ch, simp, readings FROM hanzi WHERE ch IN ({','.join('?' * len(chunk))})", chunk))
     updates = []
     for char, (simp, learnt_readings) in learnt.items():
-        if known is None:
-            row = conn.execute("SELECT simp, readings FROM hanzi WHERE ch = ?", (char,)).fetchone()
-        else:
-            row = known.get(char)
+        row = known.get(char)
         old_simp, old = (row[0], set(row[1].split())) if row else ("", set())
         updates.append((char, simp or old_simp, " ".join(sorted(old | set(learnt_readings.split())))))
     conn.executemany("INSERT OR REPLACE INTO hanzi VALUES (?, ?, ?)", updates)
