@@ -16,6 +16,9 @@ the kind's agreement is reported apart).
 The same segments also make an article pair for ``check --align``: the sentences in
 the same order, but joined into paragraphs differently on each side
 (article.zh.txt, article.fr.txt). The aligned check must give the same verdicts.
+
+near.tsv lists the planted wrong renderings: for a term the translator rendered
+another way, the phrase they wrote. The check's ``near`` field should show it.
 """
 
 from __future__ import annotations
@@ -128,12 +131,39 @@ def evaluate(aligned: bool = False) -> dict:
     }
 
 
+def near_phrases(path: Path = EVAL / "near.tsv") -> dict[tuple[int, str], str]:
+    """(line, id) → the phrase the translator wrote instead of the approved rendering."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {(int(r["line"]), r["id"]): r["phrase"] for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def evaluate_near() -> dict:
+    """How often ``near`` shows the phrase the translator wrote, on the planted ones."""
+    planted = near_phrases()
+    shown = {(f.line, f.id): f.near.text if f.near else None
+             for f in run_check().findings if f.verdict.value == "missing"}
+    hits = [key for key, phrase in planted.items() if shown.get(key) == phrase]
+    others = {key: text for key, text in shown.items() if key not in planted and text}
+    return {"planted": len(planted), "shown_right": len(hits),
+            "near_accuracy": len(hits) / len(planted) if planted else 1.0,
+            "misses": {f"{k[0]} {k[1]}": (planted[k], shown.get(k))
+                       for k in planted if k not in hits},
+            "near_elsewhere": {f"{k[0]} {k[1]}": v for k, v in others.items()}}
+
+
 def main() -> None:
     if "--write-articles" in sys.argv:
         zh, fr = articles()
         (EVAL / "article.zh.txt").write_text(zh, encoding="utf-8")
         (EVAL / "article.fr.txt").write_text(fr, encoding="utf-8")
         return
+    near = evaluate_near()
+    print(f"near: the translator's phrase shown for {near['shown_right']} of "
+          f"{near['planted']} planted wrong renderings ({near['near_accuracy']:.1%})")
+    for key, (want, got) in near["misses"].items():
+        print(f"  {key}: wrote {want!r}, near shows {got!r}")
+    for key, got in near["near_elsewhere"].items():
+        print(f"  {key}: near {got!r} on a missing term not planted")
     for title, aligned in (("line-aligned segments", False), ("article pair, check --align", True)):
         result = evaluate(aligned)
         print(f"# {title}")

@@ -208,7 +208,8 @@ def test_align_reads_paragraphs_that_do_not_match_and_exits_1_on_problems(run):
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 34
     assert set(records[0]) == {"line", "offset", "zh", "id", "verdict", "expected", "found",
-                               "target_line", "target", "confidence", "bead"}
+                               "near", "similarity", "target_line", "target", "confidence",
+                               "bead"}
 
 
 def test_align_on_a_clean_pair_exits_0(run, articles):
@@ -218,7 +219,7 @@ def test_align_on_a_clean_pair_exits_0(run, articles):
     assert result.exit_code == 0, result.stderr
     rows = [line.split("\t") for line in result.stdout.splitlines()]
     assert rows[0][:4] == ["line", "offset", "zh", "id"]
-    assert [(r[0], r[1], r[4], r[7]) for r in rows[1:]] == [("1", "0", "ok", "1"), ("1", "7", "ok", "3")]
+    assert [(r[0], r[1], r[4], r[9]) for r in rows[1:]] == [("1", "0", "ok", "1"), ("1", "7", "ok", "3")]
 
 
 def test_align_terminal_report_shows_bead_confidence_and_summary(run):

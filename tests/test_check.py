@@ -119,7 +119,8 @@ def test_deprecated_variant_is_reported_with_the_approved_rendering(eval_glossar
     assert finding.found == "économie à basse altitude"
     assert finding.to_dict() == {"line": 3, "zh": "低空经济", "id": "low-altitude-economy",
                                  "verdict": "deprecated", "expected": "économie des basses altitudes",
-                                 "found": "économie à basse altitude"}
+                                 "found": "économie à basse altitude", "near": None,
+                                 "similarity": None}
 
 
 def test_traditional_characters_in_the_source_are_checked_too(glossary):
@@ -202,8 +203,9 @@ def test_problems_exit_1_with_one_record_per_term_occurrence(run, pair):
     assert result.exit_code == 1
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records[1] == {"line": 2, "zh": "车网互动", "id": "vehicle-grid-interaction",
-                          "verdict": "missing", "expected": "interaction véhicule-réseau", "found": None}
-    assert set(records[0]) == {"line", "zh", "id", "verdict", "expected", "found"}
+                          "verdict": "missing", "expected": "interaction véhicule-réseau", "found": None,
+                          "near": None, "similarity": None}
+    assert set(records[0]) == {"line", "zh", "id", "verdict", "expected", "found", "near", "similarity"}
 
 
 def test_problems_option_keeps_only_problem_records(run, pair):
@@ -212,7 +214,7 @@ def test_problems_option_keeps_only_problem_records(run, pair):
     result = run("check", src, tgt, "-f", "tsv", "--problems")
     rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter="\t"))
     assert [r["id"] for r in rows] == ["vehicle-grid-interaction"]
-    assert result.stdout.splitlines()[0] == "line\tzh\tid\tverdict\texpected\tfound"
+    assert result.stdout.splitlines()[0] == "line\tzh\tid\tverdict\texpected\tfound\tnear\tsimilarity"
 
 
 def test_misaligned_files_exit_2_with_one_line(run, pair):
@@ -362,3 +364,54 @@ def test_all_option_shows_segments_without_problems_too(run, pair):
     assert "line 1" not in default.stdout
     assert "line 1" in everything.stdout and "centrales virtuelles" in everything.stdout
     assert everything.exit_code == 1
+
+
+# --------------------------------------------------------------------------- near misses
+
+@pytest.mark.parametrize(("renderings", "target", "near"), [
+    (["économie des basses altitudes"], "Développer l'économie de basse altitude.",
+     "économie de basse altitude"),
+    (["interaction véhicule-réseau"], "Lancer des projets d'interaction entre véhicules et réseau.",
+     "interaction entre véhicules et réseau"),
+    (["centrale virtuelle"], "Construire des virtuelles centrales.", "virtuelles centrales"),
+    (["jumeau numérique"], "Construire des villes jumelles numériques.", "jumelles numériques"),
+    (["réseau intelligent"], "Construire des réseaux de distribution intelligents.",
+     "réseaux de distribution intelligents"),
+    (["conduite autonome"], "Généraliser la conduite automatique.", "conduite automatique"),
+    (["transformation numérique"], "Accélérer la transition numérique.", "transition numérique"),
+    (["virtual power plant"], "Develop virtual energy plants under the plan.", "virtual energy plants"),
+    (["port intelligent"], "Développer la logistique.", None),
+    (["télémédecine"], "Promouvoir les services associés.", None),
+])
+def test_near_phrase_is_what_the_translator_wrote(renderings, target, near):
+    from glossary.qa import near_phrase
+
+    lang = "en" if renderings[0].startswith("virtual power") else "fr"
+    found = near_phrase(renderings, target, lang)
+    assert (found.text if found else None) == near
+    if found:
+        assert target[found.start:found.end] == found.text and 0 < found.similarity <= 100
+
+
+def test_near_phrase_leaves_out_what_renders_another_term():
+    from glossary.qa import near_phrase
+
+    target = "Développer les centrales virtuelles et les centrales électriques."
+    taken = [(target.index("centrales virtuelles"), target.index(" et"))]
+    assert near_phrase(["centrale virtuelle"], target, "fr", taken).text == "centrales électriques"
+
+
+def test_missing_rendering_carries_near_and_found_stays_null(run, pair):
+    src, tgt = pair("各地要稳妥发展低空经济。\n",
+                    "Les localités doivent développer l'économie de basse altitude.\n")
+    result = run("check", src, tgt, "-f", "jsonl")
+    [record] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (record["verdict"], record["found"], record["near"]) == (
+        "missing", None, "économie de basse altitude")
+    assert 55 <= record["similarity"] <= 100
+
+
+def test_near_shows_the_translators_phrase_for_three_in_four_planted_renderings():
+    near = _load_eval_module().evaluate_near()
+    assert near["planted"] >= 16
+    assert near["near_accuracy"] >= 0.75, near["misses"]

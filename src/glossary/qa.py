@@ -199,6 +199,78 @@ def _occurrences(needle: Sequence[str], haystack: Sequence[str]) -> Iterator[int
             yield i
 
 
+# --------------------------------------------------------------------------- near misses
+
+@dataclass(frozen=True, slots=True)
+class Near:
+    """The phrase of a target segment closest to an approved rendering that is not
+    there: what the translator most likely wrote instead."""
+
+    text: str
+    start: int  # character offsets in the target segment
+    end: int
+    similarity: float  # 0–100
+
+
+# A near miss must be at least this similar to the rendering (rapidfuzz, 0–100);
+# below, the rendering is more likely left out than reworded.
+NEAR_MIN_SIMILARITY = 55.0
+# How many words more or fewer than the rendering a near miss may have.
+NEAR_SPREAD = 2
+# Words a phrase does not start or end with: a rendering is a noun phrase, and "de la
+# ville" is "ville".
+_EDGE_WORDS = {
+    "fr": frozenset("de des du la le les un une et ou a au aux en par pour sur dans avec "
+                    "ce ces cette son sa ses leur leurs".split()),
+    "en": frozenset("the a an of and or to for in on with by its their this these".split()),
+}
+
+
+def near_phrase(renderings: Sequence[str], target: str, lang: str | Language = "fr",
+                taken: Iterable[tuple[int, int]] = ()) -> Near | None:
+    """The phrase of ``target`` most like one of ``renderings``, or None if nothing is
+    close enough.
+
+    Phrases are runs of whole words, a few more or fewer than the rendering has, not
+    starting or ending with an article or a preposition, and outside ``taken`` (the
+    stretches that render other terms). Similarity is the mean of two figures: the
+    spelling (rapidfuzz's ratio on folded text, or its token-sort ratio when the words
+    are the same in another order) and the share of the rendering's content words the
+    phrase has, singular or plural."""
+    from rapidfuzz import fuzz
+
+    lang = lang if isinstance(lang, Language) else language(lang)
+    edge = _EDGE_WORDS.get(lang.code, frozenset())
+    target_words = words(target, lang)
+    spans = [(w.start, w.end) for w in target_words]
+    surface = [fold(target[a:b]) for a, b in spans]
+    taken = list(taken)
+    best: Near | None = None
+    for rendering in renderings:
+        wanted = fold(rendering)
+        rendering_words = words(rendering, lang)
+        content = {w.key for w in rendering_words} - edge or {w.key for w in rendering_words}
+        size = len(rendering_words) or 1
+        for length in range(max(1, size - NEAR_SPREAD), size + NEAR_SPREAD + 1):
+            for i in range(len(spans) - length + 1):
+                start, end = spans[i][0], spans[i + length - 1][1]
+                if surface[i] in edge or surface[i + length - 1] in edge:
+                    continue
+                if any(start < b and a < end for a, b in taken):
+                    continue
+                phrase = " ".join(surface[i:i + length])
+                spelling = max(fuzz.ratio(wanted, phrase, processor=None),
+                               fuzz.token_sort_ratio(wanted, phrase, processor=None))
+                # Half spelling, half the rendering's content words the phrase has
+                # (singular or plural): a one-word fragment no longer wins on length.
+                shared = content & {w.key for w in target_words[i:i + length]}
+                score = (spelling + 100.0 * len(shared) / max(1, len(content))) / 2
+                if best is None or score > best.similarity or (
+                        score == best.similarity and end - start < best.end - best.start):
+                    best = Near(target[start:end], start, end, round(score, 1))
+    return best if best is not None and best.similarity >= NEAR_MIN_SIMILARITY else None
+
+
 # --------------------------------------------------------------------------- values
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +296,7 @@ class Finding:
     end: int
     found_start: int | None = None  # and of what rendered it, in the target segment
     found_end: int | None = None
+    near: "Near | None" = None  # when missing: the target's phrase closest to ``expected``
 
     @property
     def is_problem(self) -> bool:
@@ -231,7 +304,9 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         return {"line": self.line, "zh": self.zh, "id": self.id, "verdict": self.verdict.value,
-                "expected": self.expected, "found": self.found}
+                "expected": self.expected, "found": self.found,
+                "near": self.near.text if self.near else None,
+                "similarity": self.near.similarity if self.near else None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,6 +404,7 @@ class Checker:
             else:
                 by_entry[span.entry_id].append(span)
         accepted = self._match_target(segment.target, by_entry)
+        taken = [(m.start, m.end) for ms in accepted.values() for m in ms]
         findings: list[Finding] = []
         for entry_id, occurrences in by_entry.items():
             entry = self.glossary.get(entry_id)
@@ -342,8 +418,14 @@ class Checker:
                                             segment.target[match.start:match.end],
                                             span.start, span.end, match.start, match.end))
                 else:
+                    approved = [text for text, status in entry.renderings(self.lang)
+                                if status is not Status.DEPRECATED]
+                    near = near_phrase(approved, segment.target, self._language, taken)
+                    if near is not None:
+                        taken.append((near.start, near.end))
                     findings.append(Finding(segment.line, span.text, entry_id, Verdict.MISSING,
-                                            getattr(entry, self.lang), None, span.start, span.end))
+                                            getattr(entry, self.lang), None, span.start, span.end,
+                                            near=near))
         findings.sort(key=lambda f: f.start)
         return findings, unchecked
 

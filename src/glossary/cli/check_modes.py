@@ -16,8 +16,8 @@ from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, console, load, out,
 from glossary.errors import InputError, UsageError
 from glossary.render import Format, write_records
 
-ALIGN_COLUMNS = ("line", "offset", "zh", "id", "verdict", "expected", "found",
-                 "target_line", "target", "confidence", "bead")
+ALIGN_COLUMNS = ("line", "offset", "zh", "id", "verdict", "expected", "found", "near",
+                 "similarity", "target_line", "target", "confidence", "bead")
 INLINE_COLUMNS = ("line", "column", "zh", "id", "verdict", "expected", "found")
 INLINE_TABLE_COLUMNS = ("line", "zh", "verdict", "expected", "found")
 LOW_CONFIDENCE = 0.5  # beads below this are counted apart in the summary

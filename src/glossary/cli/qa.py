@@ -16,7 +16,7 @@ from glossary.render import Format, write_records
 
 app = command_app()
 
-CHECK_COLUMNS = ("line", "zh", "id", "verdict", "expected", "found")
+CHECK_COLUMNS = ("line", "zh", "id", "verdict", "expected", "found", "near", "similarity")
 EXTRACT_COLUMNS = ("rank", "zh", "count", "score", "pinyin", "line", "example", "contains")
 EXTRACT_TABLE_COLUMNS = ("rank", "zh", "count", "pinyin", "example")
 
@@ -74,7 +74,9 @@ def _print_report(report: Any, lang: str, show_ok: bool) -> None:
         target.append(f"  {lang}  ", style="dim")
         target.append(_marked(segment.target, [(f.found_start, f.found_end,
                                                  "bold red" if f.is_problem else "green")
-                                                for f in findings if f.found_start is not None]))
+                                                for f in findings if f.found_start is not None]
+                              + [(f.near.start, f.near.end, "yellow underline")
+                                 for f in findings if f.near is not None]))
         con.print(target)
         for finding in findings:
             if not show_ok and not finding.is_problem:
@@ -88,10 +90,18 @@ def _print_report(report: Any, lang: str, show_ok: bool) -> None:
             if finding.found is not None and finding.is_problem:
                 row.append("  found: ", style="dim")
                 row.append(finding.found, style="red")
+            if finding.near is not None:
+                row.append("  near: ", style="dim")
+                row.append(finding.near.text, style="yellow")
+                row.append(f" ({finding.near.similarity:.0f}%)", style="dim")
             con.print(row)
         con.print()
     counts = report.counts()
-    summary = Text(f"{len(report.segments)} segments, {len(report.findings)} terms checked: "
+    def plural(n: int, noun: str) -> str:
+        return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+    summary = Text(f"{plural(len(report.segments), 'segment')}, "
+                   f"{plural(len(report.findings), 'term')} checked: "
                    f"{counts['ok']} ok, {counts['missing']} missing, "
                    f"{counts['deprecated']} deprecated",
                    style="red" if report.problems else "green")
