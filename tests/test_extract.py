@@ -106,12 +106,13 @@ def test_yaml_stubs_pass_validate_once_filled_in_and_not_before(run, reduced_ter
         assert entry["fr"] == "" and entry["en"] == ""
     assert "TODO" in result.stdout
 
-    unfilled = run("validate", str(stub))
+    # checked against the term base the stubs were made for
+    unfilled = run("validate", str(stub), "--no-builtin", "-t", str(reduced_terms))
     assert unfilled.exit_code == 1  # empty renderings are refused
 
     filled = result.stdout.replace('fr: ""', 'fr: "terme à traduire"').replace('en: ""', 'en: "term"')
     stub.write_text(filled, encoding="utf-8")
-    checked = run("validate", str(stub))
+    checked = run("validate", str(stub), "--no-builtin", "-t", str(reduced_terms))
     assert checked.exit_code == 0, checked.stdout + checked.stderr
 
 
@@ -198,3 +199,53 @@ def test_binary_input_exits_2(run, tmp_path):
     result = run("extract", str(path))
     assert result.exit_code == 2 and "binary" in result.stderr
 
+
+
+# --------------------------------------------------------------------------- word boundaries
+
+JUNK_TEXT = ("越來越多的企業開始參與需求側響應，虛擬電廠成為常態。\n"
+             "各地要为企业提供更多应用场景，推动规模化商业化应用。\n"
+             "发展智能网联汽车，推进智能网联汽车规模化商业化应用。\n")
+
+
+# Compounds of several words that the shipped glossary has since gained: taken out, they
+# must come back as candidates.
+COMPOUNDS = ["intelligent-connected-vehicle", "large-scale-commercial-application"]
+
+
+@pytest.fixture(scope="module")
+def without_compounds(glossary, tmp_path_factory):
+    return write_glossary_without(glossary, tmp_path_factory.mktemp("compounds"), COMPOUNDS)
+
+
+@pytest.fixture(scope="module")
+def junk_candidates(without_compounds):
+    from glossary.extract import extract
+    from glossary.store import load_glossary
+
+    terms = load_glossary([without_compounds], builtin=False)
+    return {c.zh: c for c in extract(JUNK_TEXT, terms, limit=None)}
+
+
+@pytest.mark.parametrize("fragment", [
+    "企業開始參與需求", "開始參與需求", "多应用场景", "成為常態", "越來越多", "更多应用场景",
+])
+def test_candidates_start_and_end_on_word_boundaries(junk_candidates, fragment):
+    assert fragment not in junk_candidates, sorted(junk_candidates)
+
+
+@pytest.mark.parametrize(("zh", "pinyin"), [
+    ("规模化商业化应用", "guīmóhuà shāngyèhuà yìngyòng"),
+    ("智能网联汽车", "zhìnéng wǎnglián qìchē"),
+])
+def test_multi_word_compounds_stay_with_word_joined_pinyin(junk_candidates, zh, pinyin):
+    assert zh in junk_candidates
+    assert to_pinyin(junk_candidates[zh].words) == pinyin
+
+
+def test_extract_cli_gives_the_segmented_pinyin(run, without_compounds):
+    result = run("extract", str(PLAN), "--no-builtin", "-t", str(without_compounds),
+                 "-f", "tsv", "-n", "0")
+    rows = {r["zh"]: r for r in csv.DictReader(io.StringIO(result.stdout), delimiter="\t")}
+    assert rows["智能网联汽车"]["pinyin"] == "zhìnéng wǎnglián qìchē"
+    assert rows["智能网联汽车应用场景"]["pinyin"] == "zhìnéng wǎnglián qìchē yìngyòng chǎngjǐng"

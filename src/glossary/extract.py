@@ -45,6 +45,7 @@ BOUNDARY_WORDS = frozenset("""
 重点 主要 相关 有关 各类 各地 各级 各 一批 一些 若干 多个 更多 更加 更好 一系列 一个 一种
 这 该 此 这些 那些 我国 我们 是 有 要 可 可以 能 能够 应 应当 需 需要 也 都 还 又 更 最 已
 已经 正在 不 没有 如 如何 即 则 但 但是 因此 同时 此外 其中 方面 等方面 领先 一 二 三 四 五
+开始 成为 越来越 越来越多 日益 随着 作为
 """.split())
 
 # Verbs that may end a term (乡村建设, 海洋开发) but do not start one (建设智慧港口).
@@ -64,6 +65,7 @@ MAX_CHARS = 12
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"[。！？；!?;\n]")
 _HAN_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+_NOT_HAN_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TOKEN_OK = re.compile(r"^(?:[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+)$")
 
 
@@ -72,6 +74,11 @@ class Token:
     text: str
     start: int
     known: str | None = None  # entry id when the token is a glossary term
+    key: str = ""  # the token in simplified characters, for the word lists (text if empty)
+
+    @property
+    def simplified(self) -> str:
+        return self.key or self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +86,7 @@ class Candidate:
     """A candidate term with its evidence."""
 
     zh: str
-    words: tuple[str, ...]  # as cut, for word-joined pinyin
+    words: tuple[str, ...]  # its words, for word-joined pinyin
     count: int
     score: float
     start: int  # first occurrence, character offset in the text
@@ -105,12 +112,49 @@ class Background:
         from glossary.segment import Segmenter
 
         self.segmenter = Segmenter(matcher, hmm=False)
-        self.freq, self.total = self.segmenter.frequencies(text)
+        self.freq, self.total = self.segmenter.frequencies(simplified(text))
         self._max_idf = math.log(self.total)
 
     def cut(self, text: str) -> list[str]:
-        """jieba's words for a piece of the text, refined (see :func:`refine`)."""
-        return self.refine(self.segmenter.words(text))
+        """jieba's words for a piece of the text, refined (see :func:`refine`), cut on its
+        simplified shadow and given back in the text's own characters."""
+        shadow = simplified(text)
+        out, at = [], 0
+        for word in self.refine(self.segmenter.words(shadow)):
+            out.append(text[at:at + len(word)])
+            at += len(word)
+        return out
+
+    def reading_words(self, text: str) -> list[str]:
+        """``text`` cut into dictionary words for word-joined pinyin: the fewest
+        one-character words, then the likeliest (智能 网联 汽车, not jieba's 智能网 联
+        汽车). Cut on the simplified shadow, given back in the text's characters."""
+        shadow = simplified(text)
+        n = len(shadow)
+        freq = self.freq
+        # best[i]: (one-character words, −log-likelihood, cut) of shadow[:i]
+        best: list[tuple[int, float, list[int]] | None] = [(0, 0.0, [])] + [None] * n
+        for i in range(n):
+            if best[i] is None:
+                continue
+            singles, cost, cuts = best[i]
+            other = _NOT_HAN_RUN.match(shadow, i)
+            ends = [other.end()] if other else range(i + 1, min(n, i + MAX_CHARS) + 1)
+            for j in ends:
+                f = freq.get(shadow[i:j]) or 0
+                if j - i > 1 and not f and not other:
+                    continue
+                option = (singles + (j - i == 1 and not other), cost - math.log(f + 1), cuts + [j])
+                if best[j] is None or option[:2] < best[j][:2]:
+                    best[j] = option
+        cuts = best[n][2] if best[n] else [n]
+        # Characters the dictionary does not know as words make one word (脑 机 → 脑机).
+        glued = _glue_single_characters([shadow[a:b] for a, b in zip([0, *cuts], cuts)])
+        out, at = [], 0
+        for word in glued:
+            out.append(text[at:at + len(word)])
+            at += len(word)
+        return out
 
     def refine(self, words: list[str]) -> list[str]:
         """Long words split into their dictionary parts (接口技术 → 接口 技术), runs of lone
@@ -142,7 +186,11 @@ class Background:
         return math.log(self.total / (1 + (self.freq.get(word) or 0))) / self._max_idf
 
     def tokens(self, text: str) -> list[Token]:
-        """Glossary terms as single tokens, jieba's refined words between them."""
+        """Glossary terms as single tokens, jieba's refined words between them.
+
+        jieba cuts traditional characters badly (參 與 for 参与): the simplified shadow
+        of the text is cut, and the words are given back in the text's characters."""
+        shadow = simplified(text)
         out: list[Token] = []
         pending: list[Any] = []
 
@@ -151,18 +199,42 @@ class Background:
                 return
             offset = pending[0].start
             for word in self.refine([t.text for t in pending]):
-                out.append(Token(word, offset))
+                out.append(Token(text[offset:offset + len(word)], offset, None, word))
                 offset += len(word)
             pending.clear()
 
-        for token in self.segmenter.segment(text):
+        for token in self.segmenter.segment(shadow):
             if token.entry_id:
                 flush()
-                out.append(Token(token.text, token.start, token.entry_id))
+                out.append(Token(text[token.start:token.end], token.start, token.entry_id,
+                                 token.text))
             else:
                 pending.append(token)
         flush()
         return out
+
+
+_T2S: list[Any] = []
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters made simplified, character for character
+    (same length, so that offsets carry over): OpenCC's t2s when it keeps the length,
+    else each character on its own."""
+    if text.isascii():
+        return text
+    if not _T2S:
+        import opencc
+
+        _T2S.append(opencc.OpenCC("t2s"))
+    converted = _T2S[0].convert(text)
+    if len(converted) == len(text):
+        return converted
+    out = []
+    for char in text:
+        one = _T2S[0].convert(char)
+        out.append(one if len(one) == 1 else char)
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -189,7 +261,7 @@ def runs(tokens: Iterable[Token]) -> list[list[Token]]:
     out: list[list[Token]] = []
     current: list[Token] = []
     for token in tokens:
-        if token.known or (_TOKEN_OK.match(token.text) and token.text not in BOUNDARY_WORDS):
+        if token.known or (_TOKEN_OK.match(token.text) and token.simplified not in BOUNDARY_WORDS):
             current.append(token)
         else:
             if current:
@@ -245,8 +317,13 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
     pieces = _pieces(forms)
 
     tokens = background.tokens(text)
+    # The words either side of each token, to see a candidate that cuts through a word
+    # jieba split (更|多 of 更多应用场景: 多应用场景 is a fragment).
+    before = {t.start: p.simplified for p, t in zip(tokens, tokens[1:])}
+    after = {p.start: t.simplified for p, t in zip(tokens, tokens[1:])}
     occurrences: dict[str, list[int]] = defaultdict(list)
     cut_as: dict[str, tuple[str, ...]] = {}
+    read_as: dict[str, tuple[str, ...]] = {}  # the words of its pinyin
     contains: dict[str, str] = {}
     whole: dict[str, bool] = {}  # seen at least once not glued to a lone character
     for run in runs(tokens):
@@ -260,8 +337,11 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
                     break
                 if len(_HAN.findall(zh)) < 2 or zh in forms or zh in pieces:
                     continue
-                if group[0].text in NOT_FIRST and not group[0].known or group[0].text.isdigit():
+                if group[0].simplified in NOT_FIRST and not group[0].known or group[0].text.isdigit():
                     continue  # 建设智慧港口: a verb and its object; 100万千瓦: a quantity
+                if _cuts_a_word(before.get(group[0].start), group[0], False) or \
+                        _cuts_a_word(after.get(group[-1].start), group[-1], True):
+                    continue  # starts or ends inside a word
                 if n == 1 and (group[0].known or len(zh) < 3):
                     continue
                 if any(len(t.text) == 1 and not t.known for t in (group[0], group[-1])):
@@ -273,9 +353,10 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
                 if not (_lone_character(run, i - 1) or _lone_character(run, i + n)):
                     whole[zh] = True
                 if zh not in cut_as:
-                    # Known terms inside a candidate are cut too, for its pinyin and weight.
+                    # Known terms inside a candidate are cut too, for its weight.
                     cut_as[zh] = tuple(w for t in group
                                        for w in (background.cut(t.text) if t.known else [t.text]))
+                    read_as[zh] = tuple(background.reading_words(zh))
                 known = next((t.known for t in group if t.known), None)
                 if known:
                     contains[zh] = known
@@ -320,7 +401,7 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
             continue
         kept.add(zh, count, spans)
         start = min(occurrences[zh])
-        results.append(Candidate(zh, cut_as[zh], count, score, start,
+        results.append(Candidate(zh, read_as[zh], count, score, start,
                                  bisect.bisect_right(line_starts, start),
                                  example_sentence(text, start, len(zh)), contains.get(zh)))
         if limit and len(results) >= limit:
@@ -363,6 +444,15 @@ class _Kept:
         for start, end in spans:
             self.end_of_start[start] = max(self.end_of_start.get(start, end), end)
             self.start_of_end[end] = min(self.start_of_end.get(end, start), start)
+
+
+def _cuts_a_word(neighbour: str | None, edge: Token, at_end: bool) -> bool:
+    """Whether a candidate's edge token and the token next to it outside make one word
+    that never belongs to a term (更 + 多 = 更多): the edge is not a word boundary."""
+    if neighbour is None or edge.known:
+        return False
+    joined = edge.simplified + neighbour if at_end else neighbour + edge.simplified
+    return joined in BOUNDARY_WORDS
 
 
 def _lone_character(run: Sequence[Token], i: int) -> bool:

@@ -18,6 +18,7 @@ import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass
 from itertools import product
+from typing import Sequence
 
 # --------------------------------------------------------------------------- the syllable table
 
@@ -314,3 +315,29 @@ def hanzi_readings(text: str) -> list[str]:
         items = [p[0] for p in pinyin(run, style=Style.TONE, errors=lambda x: [""] * len(x))]
         readings.extend(items if len(items) == len(run) else [""] * len(run))
     return readings
+
+
+# --------------------------------------------------------------------------- writing pinyin
+
+def join_word(syllables: Sequence[str]) -> str:
+    """Syllables written as one word, with an apostrophe before a syllable that starts
+    with a, o or e inside it (``xī``, ``ān`` → ``xī'ān``)."""
+    out = ""
+    for i, syllable in enumerate(syllables):
+        if i and syllable and strip_tones(syllable)[:1] in ("a", "o", "e"):
+            out += "'"
+        out += syllable
+    return out
+
+
+def word_joined(words: Sequence[str], readings: Sequence[str]) -> str:
+    """``readings`` (one a Han character of ``words``, in order) written word by word:
+    the syllables of a word joined, words separated by a space; a word without Han
+    characters is written as it is."""
+    out: list[str] = []
+    i = 0
+    for word in words:
+        count = len("".join(HAN_RUN.findall(word)))
+        out.append(join_word([r for r in readings[i:i + count] if r]) if count else word)
+        i += count
+    return " ".join(w for w in out if w)
