@@ -5,17 +5,22 @@
   the entry marks its reading as deliberate (``pinyin_deliberate: true``);
 - ``zh_hant`` against OpenCC's conversion of ``zh`` (standard, Taiwan and Hong
   Kong forms are all accepted) unless ``zh_hant_deliberate: true``;
+- a domain that is not one of the entry's category;
 - ``see_also`` pointing at ids that do not exist.
+
+Entries of a file that breaks the schema are still checked for what can be
+checked, so that one run reports every problem.
 
 pypinyin and OpenCC are imported here only, when a check runs.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from glossary.errors import TermFileError
 from glossary.model import Entry, Origin
@@ -27,7 +32,7 @@ class Problem:
     line: int | None
     col: int | None
     id: str | None
-    check: str  # schema | duplicate-id | duplicate-zh | pinyin | zh_hant | see_also
+    check: str  # schema | duplicate-id | duplicate-zh | pinyin | zh_hant | domain | see_also
     message: str
     suggestion: str | None = None
 
@@ -67,6 +72,82 @@ def check_pinyin(entry: Entry) -> str | None:
     return " ".join(expected)
 
 
+# A function that cuts Chinese into words (the CLI passes jieba's, through glossary.segment).
+WordCutter = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class PinyinMismatch:
+    """How an entry's pinyin differs from the characters' reading."""
+
+    message: str
+    suggestion: str
+
+
+def _written(letters: str, tone: int) -> str:
+    from pypinyin.contrib.tone_convert import to_tone
+
+    return to_tone(f"{letters}{tone}") if 1 <= tone <= 4 else to_tone(letters)
+
+
+def _syllable_fault(written: tuple[str, int], wanted: tuple[str, int], reading: str,
+                    hanzi: str) -> str:
+    shown = _written(*written)
+    if written[0] != wanted[0]:
+        return f"{shown!r} for {hanzi}, which reads {reading}"
+    if written[1] == 5:
+        return f"{shown!r} ({hanzi}) lacks its tone: {reading}"
+    if wanted[1] == 5:
+        return f"{shown!r} ({hanzi}) is neutral: {reading}"
+    return f"{shown!r} ({hanzi}) has the wrong tone: {reading}"
+
+
+def _regrouped(pinyin: str, readings: list[str]) -> str | None:
+    """``readings`` grouped into words as the written ``pinyin`` groups its syllables
+    (None when the syllable counts differ)."""
+    from glossary.pinyin import join_word, syllables_of
+
+    parts = re.split(r"(\s+|-)", pinyin.strip())
+    out, i = [], 0
+    for part in parts:
+        if not part or part.isspace() or part == "-":
+            out.append(" " if part and part.isspace() else part)
+            continue
+        count = len(syllables_of(part))
+        out.append(join_word(readings[i:i + count]))
+        i += count
+    return "".join(out) if i == len(readings) else None
+
+
+def pinyin_mismatch(zh: str, pinyin: str, cut: WordCutter | None = None) -> PinyinMismatch | None:
+    """None if ``pinyin`` agrees with pypinyin's reading of ``zh``; else which syllables
+    are wrong, and the reading written word-joined (as the entry groups its words, or
+    as ``cut`` cuts the Chinese when the syllables do not line up)."""
+    from glossary.pinyin import HAN_RUN, hanzi_readings, syllables_of, word_joined
+
+    readings = hanzi_readings(zh)
+    pairs = [(h, r) for h, r in zip("".join(HAN_RUN.findall(zh)), readings) if r]
+    expected = [r for _, r in pairs]
+    if not expected or pinyin_letters(pinyin) == pinyin_letters("".join(expected)):
+        return None
+    written = [(letters, tone) for letters, tone in syllables_of(pinyin)]
+    wanted = [syllables_of(r)[0] if syllables_of(r) else (r, 5) for r in expected]
+    if len(written) == len(wanted):
+        faults = [_syllable_fault(w, e, r, h)
+                  for w, e, (h, r) in zip(written, wanted, pairs) if w != e]
+        message = f"pinyin {pinyin!r}: " + "; ".join(faults) if faults else \
+            f"pinyin {pinyin!r} is not written as the characters {zh} read"
+    else:
+        syllables = "syllable" if len(written) == 1 else "syllables"
+        message = (f"pinyin {pinyin!r} has {len(written)} {syllables}, the characters {zh} "
+                   f"have {len(wanted)}")
+    suggestion = _regrouped(pinyin, expected) if len(written) == len(wanted) else None
+    if suggestion is None:
+        words = cut(zh) if cut is not None else [zh]
+        suggestion = word_joined(words, readings)
+    return PinyinMismatch(message, suggestion)
+
+
 _CONVERTERS: dict[str, object] = {}
 
 
@@ -83,67 +164,181 @@ def traditional_forms(zh: str) -> set[str]:
     return forms
 
 
-def _problem(entry: Entry, check: str, message: str, suggestion: str | None = None) -> Problem:
-    origin = entry.origin or Origin("", 0, False)
-    return Problem(origin.path or None, origin.line or None, None, entry.id, check, message, suggestion)
+# --------------------------------------------------------------------------- one entry
+
+@dataclass(frozen=True, slots=True)
+class Fields:
+    """The fields of one entry the per-entry checks read, and where it is written:
+    from a loaded entry, or from the raw mapping of an entry the schema rejects."""
+
+    id: str | None
+    zh: str | None
+    pinyin: str | None
+    zh_hant: str | None
+    domain: str | None
+    category: str | None
+    pinyin_deliberate: bool
+    zh_hant_deliberate: bool
+    path: str | None
+    line: int | None
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def of_entry(cls, entry: Entry, positions: dict[str, tuple[int, int]] | None = None) -> "Fields":
+        origin = entry.origin or Origin("", 0, False)
+        return cls(entry.id, entry.zh, entry.pinyin, entry.zh_hant, entry.domain, entry.category,
+                   entry.pinyin_deliberate, entry.zh_hant_deliberate, origin.path or None,
+                   origin.line or None, positions or {})
+
+    @classmethod
+    def of_raw(cls, raw: dict, path: str, line: int,
+               positions: dict[str, tuple[int, int]]) -> "Fields":
+        def text(key: str) -> str | None:
+            value = raw.get(key)
+            return value if isinstance(value, str) and value else None
+
+        return cls(text("id"), text("zh"), text("pinyin"), text("zh_hant"), text("domain"),
+                   text("category"), raw.get("pinyin_deliberate") is True,
+                   raw.get("zh_hant_deliberate") is True, path, line, positions)
+
+    def problem(self, key: str | None, check: str, message: str,
+                suggestion: str | None = None) -> Problem:
+        """A problem located at the line of ``key`` (the entry's line if not known)."""
+        line, col = self.positions.get(key, (self.line, None)) if key else (self.line, None)
+        return Problem(self.path, line, col, self.id, check, message, suggestion)
 
 
-def lint_entries(entries: Sequence[Entry]) -> list[Problem]:
-    """Problems found in loaded entries (which already passed the schema)."""
+EntryCheck = Callable[[Fields, "WordCutter | None"], list[Problem]]
+ENTRY_CHECKS: list[EntryCheck] = []
+
+
+def entry_check(fn: EntryCheck) -> EntryCheck:
+    ENTRY_CHECKS.append(fn)
+    return fn
+
+
+@entry_check
+def _pinyin_check(item: Fields, cut: WordCutter | None) -> list[Problem]:
+    if item.pinyin_deliberate or not item.zh or not item.pinyin:
+        return []
+    mismatch = pinyin_mismatch(item.zh, item.pinyin, cut)
+    if mismatch is None:
+        return []
+    return [item.problem("pinyin", "pinyin", mismatch.message, mismatch.suggestion)]
+
+
+@entry_check
+def _zh_hant_check(item: Fields, cut: WordCutter | None) -> list[Problem]:
+    if not item.zh or not item.zh_hant or item.zh_hant_deliberate:
+        return []
+    forms = traditional_forms(item.zh)
+    if item.zh_hant in forms:
+        return []
+    return [item.problem("zh_hant", "zh_hant",
+                         f"zh_hant {item.zh_hant!r} differs from OpenCC's conversion",
+                         " / ".join(sorted(forms)))]
+
+
+@entry_check
+def _domain_check(item: Fields, cut: WordCutter | None) -> list[Problem]:
+    from glossary.taxonomy import DOMAINS, GENERAL
+
+    category_of = {d.slug: d.category for d in DOMAINS}
+    if item.domain not in category_of or item.category is None:
+        return []  # general, or unknown (the schema says so)
+    if category_of[item.domain] == item.category:
+        return []
+    return [item.problem("domain", "domain",
+                         f"domain {item.domain!r} belongs to category "
+                         f"{category_of[item.domain]!r}, not {item.category!r}",
+                         f"category: {category_of[item.domain]}" if item.category != GENERAL
+                         else None)]
+
+
+def check_fields(item: Fields, cut: WordCutter | None = None) -> list[Problem]:
+    return [p for check in ENTRY_CHECKS for p in check(item, cut)]
+
+
+# --------------------------------------------------------------------------- a set of entries
+
+Positions = dict[tuple[str, int], dict[str, tuple[int, int]]]
+
+
+def lint_entries(entries: Sequence[Entry], positions: Positions | None = None,
+                 cut: WordCutter | None = None) -> list[Problem]:
+    """Problems found in loaded entries (which already passed the schema).
+
+    ``positions`` (from :func:`lint_files`) gives the line of each field, so that a
+    problem points at the line to edit."""
     problems: list[Problem] = []
     ids = {e.id for e in entries}
     first_zh: dict[str, Entry] = {}
     for entry in entries:
+        origin = entry.origin or Origin("", 0, False)
+        item = Fields.of_entry(entry, (positions or {}).get((origin.path, origin.line)))
         other = first_zh.setdefault(entry.zh, entry)
         if other is not entry:
-            problems.append(_problem(entry, "duplicate-zh",
-                                     f"zh {entry.zh!r} is also the zh of {other.id!r} ({other.origin})"))
-        if not entry.pinyin_deliberate:
-            suggestion = check_pinyin(entry)
-            if suggestion is not None:
-                problems.append(_problem(entry, "pinyin",
-                                         f"pinyin {entry.pinyin!r} does not match the characters {entry.zh}",
-                                         suggestion))
-        if entry.zh_hant and not entry.zh_hant_deliberate:
-            forms = traditional_forms(entry.zh)
-            if entry.zh_hant not in forms:
-                problems.append(_problem(entry, "zh_hant",
-                                         f"zh_hant {entry.zh_hant!r} differs from OpenCC's conversion",
-                                         " / ".join(sorted(forms))))
+            problems.append(item.problem("zh", "duplicate-zh",
+                                         f"zh {entry.zh!r} is also the zh of {other.id!r} ({other.origin})"))
+        problems.extend(check_fields(item, cut))
         for ref in entry.see_also:
             if ref not in ids:
-                problems.append(_problem(entry, "see_also", f"see_also: no entry with id {ref!r}"))
+                problems.append(item.problem("see_also", "see_also",
+                                             f"see_also: no entry with id {ref!r}"))
     return problems
 
 
-def lint_files(paths: Iterable[Path], deep: bool = True) -> tuple[list[Entry], list[Problem]]:
+def _field_positions(entry_node) -> dict[str, tuple[int, int]]:
+    import yaml
+
+    if not isinstance(entry_node, yaml.MappingNode):
+        return {}
+    return {key.value: (value.start_mark.line + 1, value.start_mark.column + 1)
+            for key, value in entry_node.value}
+
+
+def lint_files(paths: Iterable[Path], deep: bool = True, positions: Positions | None = None,
+               cut: WordCutter | None = None) -> tuple[list[Entry], list[Problem]]:
     """Read term files as one layer and report every problem; unreadable files raise.
 
-    With ``deep`` false, only the schema and duplicate ids are checked."""
+    An entry of a file that breaks the schema is still checked for what can be
+    checked (pinyin, traditional form, domain). With ``deep`` false, the entries that
+    pass the schema are checked only for duplicate ids (the caller checks them with
+    :func:`lint_entries`); ``positions`` collects the line of each of their fields."""
     from glossary.store import node_at, read_term_file, schema_errors
 
     entries: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Origin] = {}
+    positions = {} if positions is None else positions
     for path in paths:
         node, data = read_term_file(path)
         errors = schema_errors(path, node, data)
         problems.extend(Problem(e.path, e.line, e.col, None, "schema", e.message) for e in errors)
-        if errors:
+        raws = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(raws, list):
             continue
         entries_node = node_at(node, ["entries"])
-        for i, raw in enumerate(data["entries"]):
-            origin = Origin(str(path), entries_node.value[i].start_mark.line + 1, False)
+        for i, raw in enumerate(raws):
+            entry_node = entries_node.value[i]
+            where = (str(path), entry_node.start_mark.line + 1)
+            fields = _field_positions(entry_node)
+            if errors:
+                if isinstance(raw, dict):
+                    problems.extend(check_fields(Fields.of_raw(raw, *where, fields), cut))
+                continue
+            origin = Origin(where[0], where[1], False)
             if raw["id"] in seen:
                 problems.append(Problem(origin.path, origin.line, None, raw["id"], "duplicate-id",
                                         f"duplicate id (first at {seen[raw['id']]})"))
                 continue
             seen[raw["id"]] = origin
+            positions[where] = fields
             entries.append(Entry.from_dict(raw, origin))
     if deep:
-        problems.extend(lint_entries(entries))
+        problems.extend(lint_entries(entries, positions, cut))
     return entries, problems
 
 
-__all__ = ["Problem", "lint_entries", "lint_files", "check_pinyin", "traditional_forms",
-           "TermFileError"]
+__all__ = ["Problem", "lint_entries", "lint_files", "check_pinyin", "pinyin_mismatch",
+           "traditional_forms", "TermFileError"]

@@ -18,43 +18,84 @@ app = command_app()
 @app.command()
 def validate(
     paths: Annotated[Optional[list[Path]], typer.Argument(
-        help="Term files or directories to check as one set [default: the shipped files and yours].",
+        help="Term files or directories to check, against the term base they will be used "
+             "with (the shipped files and yours) [default: the shipped files and yours].",
         show_default=False)] = None,
     fmt: FormatOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Check term files: schema, duplicate ids and zh, pinyin against the characters,
-    traditional forms against OpenCC. Exit 0 clean, 1 problems found, 2 unreadable."""
+    traditional forms against OpenCC, domains against categories. Exit 0 clean, 1
+    problems found, 2 unreadable."""
     from glossary.lint import lint_entries, lint_files
-    from glossary.store import builtin_terms_dir, term_files
+    from glossary.store import builtin_terms_dir
 
-    if paths:
-        files = [f for p in paths for f in term_files(p)]
-        _, problems = lint_files(files)
-    else:
-        # Each layer is checked on its own (an id may override a shipped one),
-        # then the merged glossary for duplicate zh and dangling references.
-        layers = ([] if no_builtin else [builtin_terms_dir()]) + user_paths(terms)
-        problems = []
-        merged = {}
-        files = []
-        for layer in layers:
-            layer_files = term_files(layer)
-            files.extend(layer_files)
-            entries, layer_problems = lint_files(layer_files, deep=False)
-            problems.extend(layer_problems)
-            merged.update((e.id, e) for e in entries)
-        problems.extend(lint_entries(list(merged.values())))
+    # Each layer is checked on its own (an id may override a shipped one), then the
+    # merged term base for duplicate zh, dangling references and the rest. Given
+    # paths are the top layers; only their problems are reported.
+    layers = ([] if no_builtin else [builtin_terms_dir()]) + user_paths(terms) + list(paths or [])
+    layer_files = _distinct_files(layers)
+    checked = ({str(f) for files in layer_files[len(layer_files) - len(paths):] for f in files}
+               if paths else None)
+    problems = []
+    merged = {}
+    positions: dict = {}
+    cut = _word_cutter()
+    for files in layer_files:
+        entries, layer_problems = lint_files(files, deep=False, positions=positions, cut=cut)
+        problems.extend(layer_problems)
+        merged.update((e.id, e) for e in entries)
+    problems.extend(lint_entries(list(merged.values()), positions, cut))
+    if checked is not None:
+        problems = [p for p in problems if p.path in checked]
     problems.sort(key=lambda p: (p.path or "", p.line or 0, p.col or 0))
+    count = len(checked) if checked is not None else sum(len(f) for f in layer_files)
     if fmt in (None, Format.TABLE, Format.PLAIN):
         # Compiler-style lines, the form editors and pre-commit hooks understand.
         for problem in problems:
             typer.echo(str(problem))
-        if sys.stderr.isatty():
-            console(stderr=True).print(f"{len(files)} files checked, {len(problems)} problems",
+        if stderr_is_terminal():
+            console(stderr=True).print(f"{_plural(count, 'file')} checked, "
+                                       f"{_plural(len(problems), 'problem')}",
                                        style="red" if problems else "green", markup=False)
     else:
         write_records([p.to_dict() for p in problems], fmt, out(),
                       ("path", "line", "col", "id", "check", "message", "suggestion"))
     raise typer.Exit(EXIT_NOT_FOUND if problems else EXIT_FOUND)
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _distinct_files(layers: list[Path]) -> list[list[Path]]:
+    """The term files of each layer; a file reached twice (``validate terms/`` in a
+    source checkout, where terms/ is also the shipped layer) belongs to its last layer."""
+    from glossary.store import term_files
+
+    per_layer = [term_files(layer) for layer in layers]
+    last: dict[Path, int] = {}
+    for i, files in enumerate(per_layer):
+        for f in files:
+            last[f.resolve()] = i
+    return [[f for f in files if last[f.resolve()] == i] for i, files in enumerate(per_layer)]
+
+
+def _word_cutter():
+    """jieba's words, for pinyin suggestions; jieba loads on the first call only."""
+    segmenter = None
+
+    def cut(zh: str) -> list[str]:
+        nonlocal segmenter
+        if segmenter is None:
+            from glossary.segment import Segmenter
+
+            segmenter = Segmenter(None)
+        return segmenter.words(zh)
+
+    return cut
