@@ -68,6 +68,15 @@ FUZZY_CEILING = 74.0
 CUTOFFS = {"zh": 66.0, "latin": 80.0, "pinyin": 82.0}
 HINT_CUTOFFS = {"zh": 40.0, "latin": 60.0, "pinyin": 65.0}
 WORD_CUTOFF = 75.0  # a misspelt word and the glossary's word it stands for
+# Below these a fuzzy match is noise, not a near miss, and is cut from results and
+# hints: French or English words corrected into another phrase (smartcity →
+# biomédecine maritime scored 42, stockage d'énergie → sauvetage aérien 46), Chinese
+# sharing one character in three (巧克力 → 算力, 30). A two-character abbreviation,
+# 数孪 for 数字孪生, scores 49 and is right.
+FUZZY_FLOORS = {Kind.LATIN: 51.0, Kind.ZH: 40.0}
+# A last word shorter than this is not read as the start of a longer word: AI is the
+# abbreviation, not the beginning of "air rescue".
+MIN_PARTIAL_WORD = 3
 CONTAINED_TOP = 87.0  # the best score of a contained match (_tiered)
 # The order of fields when two keys of one entry score the same.
 FIELD_ORDER = ("zh", "zh_hant", "pinyin", "fr", "en", "zh_variants", "fr_variants", "en_variants")
@@ -385,6 +394,8 @@ def _match_words(index: Index, words: list[str], folded: str,
                 continue
             score = _tiered(how, min(1.0, len(folded) / max(1, len(line))))
             if whole_key not in stem_line:
+                if len(words[-1]) < MIN_PARTIAL_WORD:
+                    continue  # a short query's last word inside a longer word
                 score -= LOOSE_PENALTY
             add(pos, score, how)
             best.add(entry, score)
@@ -426,6 +437,8 @@ def _corrected(index: Index, words: list[str]) -> tuple[list[str], float] | None
             out.append(word)
             continue
         _, vocabulary = index.lines_sized(Kind.WORDS, *_reachable(len(word), WORD_CUTOFF))
+        # A misspelling keeps its first letter: smartcitie is not maritime.
+        vocabulary = [w for w in vocabulary if w[:1] == word[:1]]
         best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, processor=None,
                                   score_cutoff=WORD_CUTOFF)
         if best is None:
@@ -502,6 +515,8 @@ def _rank(index: Index, hits: _Hits, langs: tuple[Lang, ...], limit: int) -> lis
         score = hit.score - STATUS_PENALTY.get(key.status, 0.0)
         if key.field == "zh_variants":
             score -= 1.0
+        if hit.how is How.FUZZY and score < FUZZY_FLOORS.get(hit.kind, 0.0):
+            continue
         field_rank = FIELD_ORDER.index(key.field) if key.field in FIELD_ORDER else len(FIELD_ORDER)
         old = best.get(key.entry)
         if old is None or (score, -field_rank) > (old[0], -old[1]):
