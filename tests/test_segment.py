@@ -224,7 +224,7 @@ def test_cli_missing_file_is_an_error_not_text(run):
 
 def test_cli_empty_input_is_no_output(run):
     result = run("segment", "-", input=b"")
-    assert result.exit_code == 0 and result.stdout == ""
+    assert result.exit_code == 1 and result.stdout == ""  # nothing found, as grep
 
 
 def test_jieba_says_nothing_and_writes_no_shared_temporary_cache(tmp_path):

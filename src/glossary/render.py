@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from dataclasses import dataclass
 from enum import Enum
 from typing import IO, Any, Callable, Iterable, Sequence
 
@@ -40,14 +42,14 @@ def visible(text: str) -> str:
     return text.translate(_VISIBLE)
 
 
-def cell(value: Any) -> str:
-    """A value as one line of text for a table or delimited cell."""
+def text_of(value: Any) -> str:
+    """A value as text: lists joined with `` | ``, a variant as its text (and status)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return " | ".join(cell(v) for v in value)
+        return " | ".join(text_of(v) for v in value)
     if isinstance(value, dict):
         text = value.get("text")
         if text is not None:
@@ -56,7 +58,36 @@ def cell(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
         return f"{value:.3g}"
-    return visible(str(value).replace("\t", " ").replace("\r", " ").replace("\n", " "))
+    return str(value)
+
+
+def cell(value: Any) -> str:
+    """A value as one line of a table cell: line breaks and tabs shown as spaces."""
+    return visible(text_of(value).replace("\t", " ").replace("\r", " ").replace("\n", " "))
+
+
+# TSV (and plain): the escapes of jq's @tsv and PostgreSQL's COPY, so that a value
+# with a tab or a line break stays one field of one line, and comes back exactly.
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_TSV_UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+
+
+def tsv_field(value: Any) -> str:
+    """A value as one TSV field: backslash, tab, line feed and carriage return escaped
+    as ``\\\\``, ``\\t``, ``\\n``, ``\\r``."""
+    return visible(text_of(value)).translate(_TSV_ESCAPES)
+
+
+def tsv_unescape(field: str) -> str:
+    """The value of a TSV field written by :func:`tsv_field` (for readers of our output)."""
+    import re
+
+    return re.sub(r"\\[\\tnr]", lambda m: _TSV_UNESCAPES[m.group()], field)
+
+
+def csv_field(value: Any) -> str:
+    """A value as one CSV field: left whole; the csv writer quotes it (RFC 4180)."""
+    return visible(text_of(value))
 
 
 Writer = Callable[[Iterable[dict[str, Any]], IO[str], Sequence[str]], None]
@@ -95,14 +126,13 @@ def _write_jsonl(records, out, columns):
 @writer(Format.TSV)
 def _write_tsv(records, out, columns):
     out.write("\t".join(columns) + "\n")
-    for record in records:
-        out.write("\t".join(cell(record.get(c)) for c in columns) + "\n")
+    _write_plain(records, out, columns)
 
 
 @writer(Format.PLAIN)
 def _write_plain(records, out, columns):
     for record in records:
-        out.write("\t".join(cell(record.get(c)) for c in columns) + "\n")
+        out.write("\t".join(tsv_field(record.get(c)) for c in columns) + "\n")
 
 
 @writer(Format.CSV)
@@ -110,7 +140,7 @@ def _write_csv(records, out, columns):
     w = csv.writer(out, lineterminator="\n")
     w.writerow(columns)
     for record in records:
-        w.writerow([cell(record.get(c)) for c in columns])
+        w.writerow([csv_field(record.get(c)) for c in columns])
 
 
 def write_records(records: Iterable[dict[str, Any]], fmt: Format, out: IO[str],
@@ -126,20 +156,101 @@ def write_records(records: Iterable[dict[str, Any]], fmt: Format, out: IO[str],
 COLUMN_STYLES = {"zh": "bold", "zh_hant": "bold", "pinyin": "cyan", "fr": "green", "en": "yellow",
                  "domain": "magenta", "id": "dim", "score": "blue"}
 # Identifiers and numbers are never broken across lines; prose columns wrap at spaces.
-NO_WRAP = {"id", "domain", "score", "entries", "slug", "count", "line"}
+NO_WRAP = {"id", "domain", "score", "entries", "slug", "count", "line", "rank"}
+# What a narrow terminal gives up first, least useful first, rather than cut a word:
+# scores and classifications, then identifiers, and only then English and pinyin. The
+# Chinese, the French and the text of an example are never dropped: they wrap.
+DROP_ORDER = ("score", "domain", "matched", "category", "contains", "count", "line", "id",
+              "en", "pinyin")
+# Columns of running text (an example sentence): Chinese there may break between any
+# two characters, as Chinese text does; only Latin words are kept whole.
+RUNNING_TEXT = {"example", "message", "note", "source"}
+_HAN_CHAR = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef])")
+# A table's frame: a rule before each column and after the last, one space of padding
+# each side of every cell.
+_FRAME_PER_COLUMN, _FRAME = 3, 1
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The columns a table shows on a terminal of a given width, and their widths
+    (None: the table fits as it is, or cannot fit without breaking words)."""
+
+    columns: tuple[str, ...]
+    widths: tuple[int, ...] | None
+
+
+def fit_columns(cells: dict[str, list[str]], labels: dict[str, str], width: int) -> Layout:
+    """Choose columns and widths so that no word and no Chinese term is broken.
+
+    A column needs at least its longest word (its longest value, if it never wraps);
+    columns of ``DROP_ORDER`` are dropped while those needs exceed ``width``, then the
+    room left is shared out in proportion to what each column would take unwrapped.
+    """
+    from rich.cells import cell_len
+
+    def need(column: str) -> int:
+        texts = [labels[column], *cells[column]]
+        if column in NO_WRAP:
+            return max(cell_len(t) for t in texts)
+        if column in RUNNING_TEXT:
+            texts = [_HAN_CHAR.sub(r" \1 ", t) for t in texts]
+        return max((cell_len(w) for t in texts for w in t.split()), default=1)
+
+    def whole(column: str) -> int:
+        return max(cell_len(t) for t in [labels[column], *cells[column]])
+
+    shown = list(cells)
+    needs = {c: max(need(c), 1) for c in shown}
+    wants = {c: max(whole(c), needs[c]) for c in shown}
+
+    def room() -> int:
+        return width - _FRAME - _FRAME_PER_COLUMN * len(shown)
+
+    for column in DROP_ORDER:
+        if sum(needs[c] for c in shown) <= room():
+            break
+        if column in shown and len(shown) > 1:
+            shown.remove(column)
+    if sum(wants[c] for c in shown) <= room():
+        return Layout(tuple(shown), None)
+    if sum(needs[c] for c in shown) > room():
+        # Too narrow even so: only the widest columns give way, down to a common cap,
+        # and every column narrower than the cap keeps its words whole.
+        cap = max(1, room() // len(shown))
+        while sum(min(needs[c], cap + 1) for c in shown) <= room():
+            cap += 1
+        widths = [min(needs[c], cap) for c in shown]
+        return Layout(tuple(shown), tuple(widths))
+    extra = room() - sum(needs[c] for c in shown)
+    slack = {c: wants[c] - needs[c] for c in shown}
+    total = sum(slack.values()) or 1
+    widths = [needs[c] + extra * slack[c] // total for c in shown]
+    return Layout(tuple(shown), tuple(widths))
 
 
 def print_table(console: Any, records: Iterable[dict[str, Any]], columns: Sequence[str],
                 title: str | None = None, headers: dict[str, str] | None = None) -> None:
+    """Records as a Rich table that fits the console: words and Chinese terms are
+    never cut; on a narrow terminal the least useful columns go first."""
     from rich.table import Table
     from rich.text import Text
 
+    records = list(records)
+    labels = {c: (headers or {}).get(c, c) for c in columns}
+    cells = {c: [cell(record.get(c)) for record in records] for c in columns}
+    layout = fit_columns(cells, labels, console.width)
     table = Table(title=title, header_style="bold", show_lines=False, expand=False)
-    for column in columns:
-        table.add_column((headers or {}).get(column, column), style=COLUMN_STYLES.get(column),
-                         overflow="fold", no_wrap=column in NO_WRAP)
-    for record in records:
-        table.add_row(*(Text(cell(record.get(c))) for c in columns))
+    from rich.cells import cell_len
+
+    for i, column in enumerate(layout.columns):
+        width = layout.widths[i] if layout.widths else None
+        # An identifier too long for its column folds rather than being cut off.
+        whole = width is None or all(cell_len(t) <= width for t in cells[column])
+        table.add_column(labels[column], style=COLUMN_STYLES.get(column), overflow="fold",
+                         no_wrap=column in NO_WRAP and whole, width=width)
+    for row in range(len(records)):
+        table.add_row(*(Text(cells[c][row]) for c in layout.columns))
     console.print(table)
 
 

@@ -66,6 +66,8 @@ def source_name(source: str) -> str:
 def _open_binary(source: str) -> BinaryIO:
     if source == STDIN:
         return getattr(sys.stdin, "buffer", sys.stdin)  # type: ignore[return-value]
+    if not source:
+        raise UsageError("empty file name: give a file, or - for standard input")
     path = Path(source)
     if path.is_dir():
         raise InputError("is a directory, not a text file", source)

@@ -9,6 +9,8 @@ from typing import Annotated, Any, Optional
 
 
 import typer
+# Typer carries its own copy of Click; its usage errors are these.
+from typer._click.exceptions import NoArgsIsHelpError, UsageError as ClickUsageError
 from typer.core import TyperGroup
 
 from glossary import __version__
@@ -32,12 +34,18 @@ COMMANDS: dict[str, str] = {
     "extract": "glossary.cli.qa",
     "validate": "glossary.cli.validate",
     "cache": "glossary.cli.cache",
+    "completion": "glossary.cli.completion",
 }
+# The variable the completion scripts set when they ask glossary for completions.
+COMPLETE_VAR = "_GLOSSARY_COMPLETE"
 
 
 def command_app() -> typer.Typer:
     """The Typer app a command module registers its commands on."""
     return typer.Typer(add_completion=False, rich_markup_mode=None)
+
+
+_SUBCOMMAND_CONTEXT = "glossary.subcommand"
 
 
 class GlossaryGroup(TyperGroup):
@@ -62,6 +70,29 @@ class GlossaryGroup(TyperGroup):
                                              rich_markup_mode=None)
         return None
 
+    def resolve_command(self, ctx: typer.Context, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            ctx.meta[_SUBCOMMAND_CONTEXT] = typer.Context(command, info_name=name, parent=ctx)
+        return name, command, rest
+
+    def make_context(self, info_name, args, parent=None, **extra) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except ClickUsageError as exc:
+            _usage_error(exc)
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+        """Each command with its description's first paragraph, whole (wrapped, not cut)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, " ".join((command.help or "").split("\n\n")[0].split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def invoke(self, ctx: typer.Context) -> Any:
         # The arguments, kept: Click consumes them, and a retry needs them again.
         saved = (list(ctx._protected_args), list(ctx.args)) if hasattr(ctx, "_protected_args") \
@@ -79,6 +110,12 @@ class GlossaryGroup(TyperGroup):
                 else:
                     ctx.protected_args, ctx.args = saved
                 return super().invoke(ctx)
+            return super().invoke(ctx)
+        except ClickUsageError as exc:
+            # An error of the option parser comes without the subcommand's context.
+            if exc.ctx is None or exc.ctx is ctx:
+                exc.ctx = ctx.meta.get(_SUBCOMMAND_CONTEXT, exc.ctx)
+            _usage_error(exc)
         except GlossaryError as exc:
             typer.echo(f"glossary: {exc}", err=True)
             ctx.exit(EXIT_ERROR)
@@ -87,6 +124,18 @@ class GlossaryGroup(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(EXIT_FOUND)
+
+
+def _usage_error(exc: Any) -> None:
+    """A usage error as one line on stderr, then exit 2: ``glossary: no such option:
+    --bogus (see glossary lookup --help)``. Asking for nothing still shows the help."""
+    if isinstance(exc, NoArgsIsHelpError):
+        raise exc
+    message = exc.format_message().strip().rstrip(".")
+    message = message[:1].lower() + message[1:]
+    where = exc.ctx.command_path if exc.ctx is not None else "glossary"
+    typer.echo(f"glossary: {message} (see {where} --help)", err=True)
+    raise typer.Exit(EXIT_ERROR)
 
 
 def _version(value: bool) -> None:
@@ -117,7 +166,11 @@ def _root(
 
 
 def main() -> None:
-    app()
+    if COMPLETE_VAR in os.environ:  # a shell asking for completions: the only cost is here
+        from typer._completion_classes import completion_init
+
+        completion_init()
+    app(prog_name="glossary", complete_var=COMPLETE_VAR)
 
 
 # --------------------------------------------------------------------------- options

@@ -48,6 +48,10 @@ def show(
     no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Show one entry, whole: every language, variants, domain, source, notes."""
+    if not term.strip():
+        from glossary.errors import UsageError
+
+        raise UsageError("empty term: give an id, a Chinese form or a rendering")
     glossary = load(terms, no_builtin)
     found = glossary.find(term)
     if not found:

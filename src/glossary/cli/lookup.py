@@ -53,7 +53,7 @@ def lookup(
     matches = search(index, text, lang, limit)
     if not matches:
         if stderr_is_terminal():
-            _hint(text, suggest(index, text, lang))
+            _hint(text, [] if looks_like_sentence(text) else suggest(index, text, lang))
         raise typer.Exit(EXIT_NOT_FOUND)
     fmt = resolve_format(fmt)
     records = [m.to_record(flat=fmt not in (Format.JSON, Format.JSONL)) for m in matches]
@@ -69,9 +69,24 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
+# A query that reads as running text rather than a term: sentence punctuation, or
+# more hanzi than any term has.
+_SENTENCE_PUNCTUATION = set("，。；：！？、,;!?")
+SENTENCE_MIN_HANZI = 12
+
+
+def looks_like_sentence(query: str) -> bool:
+    hanzi = sum(1 for ch in query if "\u3400" <= ch <= "\u9fff")
+    return hanzi >= SENTENCE_MIN_HANZI or (hanzi > 0 and bool(_SENTENCE_PUNCTUATION & set(query)))
+
+
 def _hint(query: str, near: list) -> None:
     from glossary.cli.common import warn
 
+    if looks_like_sentence(query):
+        warn(f"nothing matches {query!r}: to find the terms in a text, use "
+             "glossary highlight TEXT (or pipe the text in)")
+        return
     if not near:
         warn(f"nothing matches {query!r}")
         return

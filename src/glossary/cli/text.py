@@ -11,7 +11,7 @@ from typing import Annotated, Iterable, Iterator, Optional
 
 import typer
 
-from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, InputArgument,
+from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption,
                                  NoBuiltinOption, TermsOption, command_app, console, out,
                                  stdout_is_terminal)
 from glossary.errors import InputError, UsageError
@@ -61,7 +61,9 @@ DOMAIN_PALETTE = ("dark_sea_green2", "light_goldenrod2", "light_sky_blue1", "plu
                   "aquamarine1", "wheat1")
 
 PROGRESS_MIN_BYTES = 20_000_000  # below this a file is read too fast for a progress bar
-_PATH_LIKE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
+# What a file name looks like: a .ext ending, or a path separator in a text without hanzi.
+_FILE_ENDING = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_SEPARATOR = re.compile(r"[/\\]")
 _HAN = re.compile(r"[\u3400-\u9FFF\uF900-\uFAFF]")
 
 
@@ -72,32 +74,38 @@ def _stdin_or_refuse(what: str) -> None:
         raise UsageError(f"give {what}, or - to read standard input")
 
 
-def _segment_input(given: Optional[str], encoding: Optional[str]) -> Iterable[str]:
-    """Pieces of the text to segment: a file, stdin (``-`` or nothing), or the argument itself."""
+def _text_input(given: Optional[str], encoding: Optional[str], command: str) -> Iterable[str]:
+    """Pieces of the text to read: a file, stdin (``-`` or nothing), or the argument
+    itself when it is not an existing path and does not look like a file name."""
     from glossary.textio import iter_text_chunks
 
     if given is None or given == "-":
         if given is None:
             _stdin_or_refuse("a text or a file")
         return _primed(iter_text_chunks("-", encoding))
+    if not given:
+        raise UsageError("empty text: give a text, a file, or - for standard input")
     path = Path(given)
     if path.is_file():
         return _primed(_read_chunks(given, encoding))
     if path.is_dir():
         raise InputError("is a directory, not a text file", given)
-    if _PATH_LIKE.search(given) and not _HAN.search(given) and "\n" not in given:
-        raise InputError("no such file (to segment it as text, pipe it in: "
-                         "echo '…' | glossary segment)", given)
+    looks_like_file = bool(_FILE_ENDING.search(given)) or (
+        bool(_SEPARATOR.search(given)) and not _HAN.search(given))
+    if looks_like_file and "\n" not in given:
+        raise InputError(f"no such file (to {command} it as text, pipe it in: "
+                         f"echo '…' | glossary {command})", given)
     if encoding:
         raise UsageError("--encoding applies to a file or stdin, not to a text argument")
     return [given]
 
 
-def _highlight_input(given: Optional[str], encoding: Optional[str]) -> Iterable[str]:
-    if given is None:
-        _stdin_or_refuse("a file")
-        given = "-"
-    return _primed(_read_chunks(given, encoding))
+TextArgument = Annotated[Optional[str], typer.Argument(
+    metavar="[TEXT|FILE|-]",
+    help="The text itself, a file, or - (or nothing, when piped) for standard input. "
+         "An argument that is not a file and looks like a file name (a / or a .ext "
+         "ending) is reported missing, not read as text.",
+    show_default=False)]
 
 
 def _primed(chunks: Iterator[str]) -> Iterator[str]:
@@ -188,10 +196,7 @@ def _write_tokens_text(tokens: Iterator, sep: str, pinyin, stream) -> None:
 
 @app.command()
 def segment(
-    text: Annotated[Optional[str], typer.Argument(
-        metavar="[TEXT|FILE|-]",
-        help="The text itself, a file, or - (or nothing) for standard input.",
-        show_default=False)] = None,
+    text: TextArgument = None,
     fmt: Annotated[SegmentFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="text: tokens separated by --sep, one line per input line; json / jsonl / tsv / csv: "
@@ -214,15 +219,16 @@ def segment(
     from glossary.render import Format, write_records
     from glossary.segment import Segmenter
 
-    chunks = _segment_input(text, encoding)
+    chunks = _text_input(text, encoding, "segment")
     matcher, glossary = _term_index(terms, no_builtin)
     segmenter = Segmenter(matcher, hmm=hmm)
-    tokens = segmenter.iter_tokens(chunks)
+    words = _WordCount(segmenter.iter_tokens(chunks))
+    tokens = iter(words)
     reading = _pinyin_of(glossary) if pinyin else None
     stream = out()
     if fmt is SegmentFormat.TEXT:
         _write_tokens_text(tokens, sep, reading, stream)
-        raise typer.Exit(EXIT_FOUND)
+        raise typer.Exit(EXIT_FOUND if words.count else EXIT_NOT_FOUND)
 
     def records():
         for token in tokens:
@@ -234,7 +240,22 @@ def segment(
 
     columns = (*TOKEN_COLUMNS, "pinyin") if pinyin else TOKEN_COLUMNS
     write_records(records(), Format(fmt.value), stream, columns)
-    raise typer.Exit(EXIT_FOUND)
+    raise typer.Exit(EXIT_FOUND if words.count else EXIT_NOT_FOUND)
+
+
+class _WordCount:
+    """Tokens passed through, counting those that are not whitespace: an empty text
+    has no words, and segment then exits 1 (nothing found), as grep does."""
+
+    def __init__(self, tokens: Iterable) -> None:
+        self.tokens = tokens
+        self.count = 0
+
+    def __iter__(self) -> Iterator:
+        for token in self.tokens:
+            if not token.text.isspace():
+                self.count += 1
+            yield token
 
 
 # --------------------------------------------------------------------------- highlight
@@ -272,7 +293,7 @@ def _print_coloured(blocks, matcher, glossary, gloss, colour_by):
             tally.add(ids[index])
             pos = end
         text.append(visible(block[pos:]))
-        con.print(text, end="", soft_wrap=False)
+        con.print(text, end="", soft_wrap=True)  # the terminal wraps: no hard breaks
     return tally
 
 
@@ -293,7 +314,7 @@ def _print_summary(records, fmt: HighlightFormat, stream) -> None:
 
 @app.command()
 def highlight(
-    file: InputArgument = None,
+    file: TextArgument = None,
     fmt: Annotated[HighlightFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="text: the text with terms marked (colour on a terminal, {term|gloss} otherwise); "
@@ -337,7 +358,9 @@ def highlight(
         raise UsageError("--summary-only has no HTML form: the page's index is the summary")
     if ruby and fmt is not HighlightFormat.HTML:
         raise UsageError("--ruby is for --format html")
-    chunks = _highlight_input(file, encoding)
+    chunks = _text_input(file, encoding, "highlight")
+    if isinstance(chunks, list) and not chunks[0].endswith("\n"):
+        chunks = [chunks[0] + "\n"]  # a text argument is a line: it ends with a line break
     matcher, glossary = _term_index(terms, no_builtin)
     stream = out()
     only_summary = summary_only or (summary and fmt in MACHINE)
@@ -366,7 +389,7 @@ def highlight(
         from glossary.html import write_page
         from glossary.textio import source_name
 
-        name = source_name(file or "-")
+        name = source_name(file or "-") if file in (None, "-") or Path(file).is_file() else "text"
         tally = write_page(blocks, matcher, glossary, stream, gloss=gloss_kind, ruby=ruby,
                            colour_by=colour_by.value, title=f"{name} — glossary terms",
                            note=f"{len(glossary)} glossary entries; hover or focus a term "
