@@ -19,6 +19,8 @@ class Provenance(str, Enum):
     SOURCE = "source"  # Chinese and French both given by the directive's translation
     SOURCE_FR = "source-fr"  # French from the source, Chinese supplied by the editors
     EDITOR = "editor"  # added by the glossary's editors
+    IMPORTED = "imported"  # converted from someone else's term base (imported_from says where)
+    USER = "user"  # added by a user with ``glossary add``
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,8 @@ class Origin:
 FIELDS: tuple[str, ...] = (
     "id", "zh", "zh_hant", "zh_variants", "pinyin", "pinyin_deliberate", "zh_hant_deliberate",
     "fr", "fr_variants", "fr_provenance", "en", "en_variants", "en_provenance",
-    "domain", "category", "source", "provenance", "note", "see_also",
+    "domain", "category", "source", "provenance", "note", "see_also", "generated",
+    "imported_from",
 )
 VARIANT_FIELDS = ("zh_variants", "fr_variants", "en_variants")
 
@@ -80,6 +83,8 @@ class Entry:
     en_provenance: str | None = None
     note: str | None = None
     see_also: tuple[str, ...] = ()
+    generated: tuple[str, ...] = ()  # fields whose values the tool filled in (pinyin, zh_hant …)
+    imported_from: str | None = None  # file and row or entry an imported entry came from
     origin: Origin | None = field(default=None, compare=False)
     overrides: Origin | None = field(default=None, compare=False)
 
@@ -90,8 +95,9 @@ class Entry:
         for key in VARIANT_FIELDS:
             if key in kwargs:
                 kwargs[key] = tuple(Variant.from_dict(v) for v in kwargs[key])
-        if "see_also" in kwargs:
-            kwargs["see_also"] = tuple(kwargs["see_also"])
+        for key in ("see_also", "generated"):
+            if key in kwargs:
+                kwargs[key] = tuple(kwargs[key])
         kwargs["provenance"] = Provenance(kwargs["provenance"])
         return cls(**kwargs, origin=origin, overrides=overrides)
 
@@ -102,7 +108,7 @@ class Entry:
             value = getattr(self, key)
             if key in VARIANT_FIELDS:
                 value = [v.to_dict() for v in value]
-            elif key == "see_also":
+            elif key in ("see_also", "generated"):
                 value = list(value)
             elif isinstance(value, Enum):
                 value = value.value

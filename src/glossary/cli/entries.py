@@ -9,7 +9,7 @@ import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
                                  TermsOption, command_app, console, load, out, resolve_format)
-from glossary.model import Entry, Status
+from glossary.model import Entry, Provenance, Status
 from glossary.render import Format, print_entry, write_records
 
 app = command_app()
@@ -20,7 +20,8 @@ SHOW_LABELS = (
     ("fr", "fr"), ("fr_variants", "fr variants"), ("fr_provenance", "fr from"), ("en", "en"), ("en_variants", "en variants"),
     ("en_provenance", "en from"), ("domain", "domain"), ("category", "category"),
     ("source", "source"), ("provenance", "provenance"), ("note", "note"),
-    ("see_also", "see also"), ("origin", "file"), ("overrides", "overrides"),
+    ("see_also", "see also"), ("generated", "generated"), ("imported_from", "imported from"),
+    ("origin", "file"), ("overrides", "overrides"),
 )
 SHOW_COLUMNS = ("id", "zh", "zh_hant", "pinyin", "fr", "en", "domain", "category", "source",
                 "provenance", "note", "origin", "overrides")
@@ -28,6 +29,8 @@ PROVENANCE_TEXT = {
     "source": "source: Chinese and French both given by the directive's translation",
     "source-fr": "source-fr: French from the directive's translation; Chinese supplied by the editors",
     "editor": "editor: added by the glossary's editors, not in the source",
+    "imported": "imported: converted from another term base",
+    "user": "user: added with glossary add",
 }
 
 
@@ -131,7 +134,7 @@ def list_(
     domain: Annotated[Optional[list[str]], typer.Option("--domain", "-d", help="Only this domain (repeatable).")] = None,
     category: Annotated[Optional[list[str]], typer.Option("--category", "-c", help="Only this category (repeatable).")] = None,
     status: Annotated[Optional[Status], typer.Option("--status", help="Only entries with a variant of this status.", case_sensitive=False)] = None,
-    provenance: Annotated[Optional[str], typer.Option("--provenance", help="Only source, source-fr or editor entries.")] = None,
+    provenance: Annotated[Optional[str], typer.Option("--provenance", help="Only source, source-fr, editor, imported or user entries.")] = None,
     domains: Annotated[bool, typer.Option("--domains", help="List the categories and domains with their entry counts.")] = False,
     fmt: FormatOption = None,
     terms: TermsOption = None,
@@ -146,7 +149,7 @@ def list_(
         _print_domains(glossary, fmt)
         raise typer.Exit(EXIT_FOUND)
     for given, known, what in ((domain, DOMAIN_SLUGS, "domain"), (category, CATEGORY_SLUGS, "category"),
-                               ([provenance] if provenance else None, ("source", "source-fr", "editor"), "provenance")):
+                               ([provenance] if provenance else None, tuple(p.value for p in Provenance), "provenance")):
         for value in given or ():
             if value not in known:
                 raise UsageError(f"unknown {what} {value!r}; known: {', '.join(known)}")
