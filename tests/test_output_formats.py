@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
+from hypothesis import given, strategies as st
 
 from glossary.render import Format, cell, tsv_unescape, write_records
 
@@ -174,3 +176,28 @@ def test_too_narrow_a_terminal_breaks_only_the_widest_columns():
     for row in rows:  # the counts are never cut; the identifiers fold, never cropped
         assert any(f" {row['entries']} " in line for line in lines)
     assert "…" not in table
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(st.lists(st.dictionaries(st.text(), JSON_VALUES, max_size=6), max_size=5))
+def test_json_and_jsonl_write_what_json_dumps_writes(records):
+    for fmt, expected in (
+            (Format.JSONL, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)),
+            (Format.JSON, "[" + ",".join("\n" + json.dumps(r, ensure_ascii=False) for r in records)
+             + "\n]\n")):
+        out = io.StringIO()
+        write_records(iter(records), fmt, out, ())
+        assert out.getvalue() == expected
+
+
+def test_list_streams_machine_formats_and_still_exits_1_on_nothing(run):
+    found = run("list", "-d", "health", "-f", "jsonl")
+    assert found.exit_code == 0
+    assert {json.loads(line)["domain"] for line in found.stdout.splitlines()} == {"health"}
+    none = run("list", "-d", "health", "--provenance", "imported", "-f", "jsonl")
+    assert none.exit_code == 1 and none.stdout == ""

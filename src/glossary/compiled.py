@@ -44,7 +44,7 @@ from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = 5
+STORE_VERSION = 6
 # Entry records are stored compressed, this many to a chunk (JSON compresses well
 # across records of one file; reading one entry costs one small chunk).
 CHUNK_ENTRIES = 64
@@ -127,6 +127,7 @@ CREATE TABLE IF NOT EXISTS entry (
     live INTEGER NOT NULL DEFAULT 1, overrides TEXT);
 CREATE INDEX IF NOT EXISTS entry_by_file ON entry (fid);
 CREATE INDEX IF NOT EXISTS entry_by_id ON entry (id);
+CREATE INDEX IF NOT EXISTS entry_dead ON entry (n) WHERE live = 0;
 CREATE TABLE IF NOT EXISTS chunk (cid INTEGER PRIMARY KEY, fid INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunk_by_file ON chunk (fid);
 CREATE TABLE IF NOT EXISTS blob (name TEXT PRIMARY KEY, data BLOB NOT NULL);

@@ -101,21 +101,39 @@ def writer(fmt: Format) -> Callable[[Writer], Writer]:
     return register
 
 
+def _json_encoder() -> Callable[[Any], str]:
+    """A function writing one record as ``json.dumps(record, ensure_ascii=False)`` does.
+
+    ``json.dumps`` makes a new encoder for every call, a fifth of the time of writing a
+    100,000-entry ``list``; this one is made once, from the C encoder the ``json`` module
+    itself uses (``json.dumps`` where the interpreter has none)."""
+    from json import encoder as std
+
+    if std.c_make_encoder is None:
+        return lambda record: json.dumps(record, ensure_ascii=False)
+    base = json.JSONEncoder(ensure_ascii=False)
+    make = std.c_make_encoder(None, base.default, std.encode_basestring, None, ": ", ", ",
+                              False, False, True)
+    return lambda record: "".join(make(record, 0))
+
+
 @writer(Format.JSON)
 def _write_json(records, out, columns):
+    encode = _json_encoder()
     out.write("[")
     for i, record in enumerate(records):
         out.write(",\n" if i else "\n")
-        out.write(json.dumps(record, ensure_ascii=False))
+        out.write(encode(record))
     out.write("\n]\n")
 
 
 @writer(Format.JSONL)
 def _write_jsonl(records, out, columns):
     # Written a batch of lines at a time: one write a line costs more than the JSON.
+    encode = _json_encoder()
     batch: list[str] = []
     for record in records:
-        batch.append(json.dumps(record, ensure_ascii=False))
+        batch.append(encode(record))
         if len(batch) >= 512:
             out.write("\n".join(batch) + "\n")
             batch.clear()

@@ -395,26 +395,31 @@ class StoreGlossary(Glossary):
     def records(self, domains: Sequence[str] = (), categories: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
         """The entries as JSON-ready records (every term-file field, None where unset, plus
         ``origin`` and ``overrides``), straight from the store: what ``list`` prints,
-        without making an :class:`Entry` of each."""
+        without making an :class:`Entry` of each.
+
+        Read a file at a time, in layer order: its chunks in order, and its live rows
+        beside them (a file's entries are numbered, and chunked, in line order)."""
         from glossary.compiled import _origin
         from glossary.model import FIELDS, VARIANT_FIELDS
 
-        where, args = ["e.live = 1"], []
-        for column, values in (("e.domain", domains), ("e.category", categories)):
+        store = self._store
+        where, args = ["fid = ?", "live = 1"], []
+        for column, values in (("domain", domains), ("category", categories)):
             if values:
                 where.append(f"{column} IN ({','.join('?' * len(values))})")
                 args.extend(values)
+        rows_sql = f"SELECT chunk, slot, line, overrides FROM entry WHERE {' AND '.join(where)} ORDER BY n"
         empty = {key: None for key in FIELDS}
-        empty.update({key: [] for key in (*VARIANT_FIELDS, "see_also")})
+        empty.update({key: [] for key in (*VARIANT_FIELDS, "see_also", "generated")})
         empty.update(pinyin_deliberate=False, zh_hant_deliberate=False)
-        shown = self._store.shown_path
-        for _n, chunk, slot, line, path, _builtin, overrides in self._store.iter_query(
-                f"{_ENTRY_SQL} WHERE {' AND '.join(where)} ORDER BY f.layer, f.seq, e.line", args):
-            record = dict(empty)
-            record.update(self._store.record(chunk, slot))
-            record["origin"] = f"{shown(path)}:{line}"
-            record["overrides"] = str(_origin(overrides, self._store)) if overrides else None
-            yield record
+        for fid, path in store.query("SELECT fid, path FROM file ORDER BY layer, seq"):
+            shown = store.shown_path(path)
+            for chunk, slot, line, overrides in store.query(rows_sql, (fid, *args)):
+                record = dict(empty)
+                record.update(store.record(chunk, slot))
+                record["origin"] = f"{shown}:{line}"
+                record["overrides"] = str(_origin(overrides, store)) if overrides else None
+                yield record
 
     def counts(self, column: str) -> dict[str, int]:
         """How many entries each domain (or category) has."""

@@ -155,18 +155,30 @@ def list_(
                 raise UsageError(f"unknown {what} {value!r}; known: {', '.join(known)}")
     fmt = resolve_format(fmt)
     if hasattr(glossary, "records"):  # a store: records straight from it, filtered by SQL
-        records = [r for r in glossary.records(domain or (), category or ())
+        records = (r for r in glossary.records(domain or (), category or ())
                    if (status is None or _record_has_status(r, status))
-                   and (provenance is None or r["provenance"] == provenance)]
+                   and (provenance is None or r["provenance"] == provenance))
     else:
-        records = [entry_record(e) for e in glossary
+        records = (entry_record(e) for e in glossary
                    if (not domain or e.domain in domain)
                    and (not category or e.category in category)
                    and (status is None or _has_status(e, status))
-                   and (provenance is None or e.provenance.value == provenance)]
-    write_records(records, fmt, out(), LIST_COLUMNS, console=console() if fmt is Format.TABLE else None,
-                  title=f"{len(records)} entries")
-    raise typer.Exit(EXIT_FOUND if records else EXIT_NOT_FOUND)
+                   and (provenance is None or e.provenance.value == provenance))
+    if fmt is Format.TABLE:
+        shown = list(records)
+        write_records(shown, fmt, out(), LIST_COLUMNS, console=console(), title=f"{len(shown)} entries")
+        raise typer.Exit(EXIT_FOUND if shown else EXIT_NOT_FOUND)
+    # Machine formats stream: a million entries are never all in memory at once.
+    written = 0
+
+    def counted():
+        nonlocal written
+        for record in records:
+            written += 1
+            yield record
+
+    write_records(counted(), fmt, out(), LIST_COLUMNS)
+    raise typer.Exit(EXIT_FOUND if written else EXIT_NOT_FOUND)
 
 
 @app.command(name="domains")
