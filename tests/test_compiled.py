@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from glossary import compiled, store
 from glossary.cache import prune
-from glossary.compiled import open_store, store_path, make_layers
+from glossary.compiled import make_layers, open_store, pack_value, store_path
 from glossary.matcher import TermMatcher
 from glossary.store import load_glossary
 
@@ -159,6 +159,17 @@ def _update_sql(sql: str, *args):
     return spoil
 
 
+def _flip_a_byte_of_each_blob(path: Path) -> None:
+    """A value that still looks compressed, with one byte of its content changed."""
+    conn = sqlite3.connect(path)
+    for name, data in conn.execute("SELECT name, data FROM blob").fetchall():
+        spoilt = bytearray(data)
+        spoilt[len(spoilt) // 2] ^= 0x20
+        conn.execute("UPDATE blob SET data = ? WHERE name = ?", (bytes(spoilt), name))
+    conn.commit()
+    conn.close()
+
+
 SPOILERS = {
     "random pages": _spoil_random_pages,
     "not a database": lambda p: p.write_bytes(b"not a database at all" * 500),
@@ -170,10 +181,10 @@ SPOILERS = {
     "deeply nested chunk": _update_sql("UPDATE chunk SET data = ?",
                                        __import__("zlib").compress(b"[" * 100000 + b"]" * 100000)),
     "index blob": _update_sql("UPDATE blob SET data = ? WHERE name LIKE 'search:%'", b"junk"),
-    "key rows": _update_sql("UPDATE blob SET data = ? WHERE name LIKE 'rows:%'",
-                            __import__("zlib").compress(b"123")),
+    "index blob, one byte changed": _flip_a_byte_of_each_blob,
+    "key rows": _update_sql("UPDATE blob SET data = ? WHERE name LIKE 'rows:%'", pack_value(b"123")),
     "form shape": _update_sql("UPDATE blob SET data = ? WHERE name = 'form-shape'",
-                              __import__("zlib").compress(b'{"count": "x"}')),
+                              pack_value(b'{"count": "x"}')),
     "segment lengths": _update_sql("UPDATE seg SET lengths = '[[1, \"a\"]]'"),
     "file stamps": _update_sql("UPDATE file SET stamp = '[[[[[[[['"),
     "overrides": _update_sql("UPDATE entry SET overrides = '{' WHERE rowid = (SELECT min(rowid) FROM entry)"),

@@ -22,8 +22,9 @@ the stored entries, without reading any YAML.
 
 The file holds text and numbers only (never pickle), so a store planted by someone
 else can give wrong results at worst; every value read is checked (compressed values
-carry zlib's checksum, each record is parsed and its shape checked), and a store that does not check out is
-thrown away and built again: :class:`CacheCorrupt` says so to the caller.
+carry a checksum, zlib's for entry records and LZ4's for the index columns; each record
+is parsed and its shape checked), and a store that does not check out is thrown away
+and built again: :class:`CacheCorrupt` says so to the caller.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = 6
+STORE_VERSION = 7
 # Entry records are stored compressed, this many to a chunk (JSON compresses well
 # across records of one file; reading one entry costs one small chunk).
 CHUNK_ENTRIES = 64
@@ -684,9 +685,17 @@ def exact_keys(entry) -> set[str]:
 
 # --------------------------------------------------------------------------- blobs
 
+# The index's large values are read whole by every lookup (62 MB of pinyin keys at a
+# million entries): LZ4 decompresses them ~6 times faster than zlib, for a fifth more
+# bytes. The frame's content checksum (xxHash) catches a corrupt one.
+LZ4_LEVEL = 9
+
+
 def pack_value(data: bytes) -> bytes:
-    """A large value as stored: compressed (zlib's checksum guards it)."""
-    return zlib.compress(data, 1)
+    """A large value as stored: an LZ4 frame with its content checksum."""
+    import lz4.frame
+
+    return lz4.frame.compress(data, compression_level=LZ4_LEVEL, content_checksum=True)
 
 
 def put_bytes(conn: sqlite3.Connection, name: str, data: bytes) -> None:
@@ -699,9 +708,11 @@ def get_bytes(store: Store, name: str) -> bytes:
     rows = store.query("SELECT data FROM blob WHERE name = ?", (name,))
     if not rows:
         return b""
+    import lz4.frame
+
     try:
-        return zlib.decompress(rows[0][0])
-    except (zlib.error, TypeError):
+        return lz4.frame.decompress(rows[0][0])
+    except (RuntimeError, ValueError, TypeError):
         raise CacheCorrupt(f"blob {name} unreadable") from None
 
 

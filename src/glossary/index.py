@@ -18,7 +18,7 @@ row only for the few keys that rank.
 
 The index is part of the compiled store of a set of term files
 (:mod:`glossary.compiled`), made again from the stored entries whenever a term file
-changes; each key column carries a CRC checked when it is read. Building it reads
+changes; each key column carries a checksum verified when it is read. Building it reads
 pypinyin's table of character readings (for homophone typos); a lookup reads the
 store alone.
 """
