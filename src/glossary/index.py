@@ -8,10 +8,11 @@ pay for building objects for every entry, so each kind is stored as two strings:
 - ``keys``: the keys, shortest first, one a line; a key's line number is its
   position, its id within the kind. Only fuzzy matching reads it, and only the
   lines of the lengths that can match (``lengths`` says where each length starts).
-- ``search``: one line a key, ``searched<TAB>position<TAB>entry<TAB>detail``, searched with
-  ``str.find`` (exact, prefix, contained): the text searched is the key (the
-  stemmed words for French and English), the detail what scoring needs (the
-  syllables with their tones for pinyin, the folded text for French / English).
+- ``search``: one line a key, ``searched<TAB>position<TAB>entry<TAB>detail``, searched as
+  UTF-8 bytes with ``bytes.find`` (exact, prefix, contained), only the lines found
+  decoded: the text searched is the key (the stemmed words for French and English),
+  the detail what scoring needs (the syllables with their tones for pinyin, the folded
+  text for French / English); the entry is counted from the segment's ``base`` row.
 
 Which entry and field a key belongs to, and the entries themselves, are read by
 row only for the few keys that rank.
@@ -222,7 +223,8 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS hanzi (ch TEXT PRIMARY KEY, simp TEXT NOT NULL, readings TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seg (fid INTEGER NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL,
-                                lengths TEXT NOT NULL, PRIMARY KEY (fid, kind)) WITHOUT ROWID;
+                                lengths TEXT NOT NULL, base INTEGER NOT NULL,
+                                PRIMARY KEY (fid, kind)) WITHOUT ROWID;
 """
 # A key's field and status, packed in one byte of the ``rows:`` blob of its kind.
 KEY_FIELDS = ("zh", "zh_hant", "zh_variants", "pinyin", "fr", "fr_variants", "en", "en_variants")
@@ -241,13 +243,17 @@ def segment_data(fid: int, entries: Sequence[Entry], numbers: Sequence[int]) -> 
     from glossary.compiled import pack_value
 
     rows, learnt = _rows(entries)
+    # Search lines name their entry relative to the segment's first one: at a million
+    # entries a row number has eleven digits, its place in the file three or four.
+    base = numbers[0] if numbers else 0
     segs, values = [], []
     for kind, kind_rows in rows.items():
         kind_rows = [(*r[:3], numbers[r[3]] if r[3] >= 0 else -1, *r[4:]) for r in kind_rows]
         # Shortest keys first: a fuzzy match reads only the keys of a length that can reach
         # its cut-off (see Index.lines_sized), and searches meet short keys first.
         kind_rows.sort(key=lambda r: (len(r[0]), r[0], r[3]))
-        search = "".join(f"\n{r[1]}\t{pos}\t{r[3]}\t{r[2]}" for pos, r in enumerate(kind_rows)) + "\n"
+        search = "".join(f"\n{r[1]}\t{pos}\t{r[3] - base if r[3] >= 0 else -1}\t{r[2]}"
+                         for pos, r in enumerate(kind_rows)) + "\n"
         lengths: list[list[int]] = []  # [length, offset in keys, first position]
         offset = 0
         for pos, r in enumerate(kind_rows):
@@ -255,7 +261,7 @@ def segment_data(fid: int, entries: Sequence[Entry], numbers: Sequence[int]) -> 
                 lengths.append([len(r[0]), offset, pos])
             offset += len(r[0]) + 1
         name = f"{kind.value}:{fid}"
-        segs.append((fid, kind.value, len(kind_rows), json.dumps(lengths)))
+        segs.append((fid, kind.value, len(kind_rows), json.dumps(lengths), base))
         values.append((f"keys:{name}", pack_value("\n".join(r[0] for r in kind_rows).encode())))
         values.append((f"search:{name}", pack_value(search.encode())))
         if kind is not Kind.WORDS:
@@ -271,7 +277,7 @@ def write_segment(conn: sqlite3.Connection, data: tuple[list, list, dict]) -> No
     """Store a segment made by :func:`segment_data`; its characters join ``hanzi``."""
     segs, values, learnt = data
     _ensure_hanzi(conn)
-    conn.executemany("INSERT OR REPLACE INTO seg VALUES (?, ?, ?, ?)", segs)
+    conn.executemany("INSERT OR REPLACE INTO seg VALUES (?, ?, ?, ?, ?)", segs)
     conn.executemany("INSERT OR REPLACE INTO blob VALUES (?, ?)", values)
     chars = list(learnt)
     known: dict[str, tuple[str, str]] = {}
@@ -325,6 +331,20 @@ class _Segment(NamedTuple):
     first: int  # position of its first key among the keys of its kind
     count: int
     lengths: list
+    base: int  # the entry row that its search lines count from
+
+
+def _lengths_ok(sizes: Any) -> bool:
+    """Whether a segment's ``lengths`` is a list of [length, offset, position] integers."""
+    if type(sizes) is not list:
+        return False
+    for item in sizes:
+        if type(item) is not list or len(item) != 3:
+            return False
+        a, b, c = item
+        if type(a) is not int or type(b) is not int or type(c) is not int:
+            return False
+    return True
 
 
 class Index:
@@ -346,18 +366,16 @@ class Index:
             from glossary.compiled import CacheCorrupt
 
             out, first = [], 0
-            for fid, count, lengths in self._store.query(
-                    "SELECT s.fid, s.count, s.lengths FROM seg s JOIN file f ON s.fid = f.fid "
+            for fid, count, lengths, base in self._store.query(
+                    "SELECT s.fid, s.count, s.lengths, s.base FROM seg s JOIN file f ON s.fid = f.fid "
                     "WHERE s.kind = ? ORDER BY f.layer, f.seq", (kind.value,)):
                 try:
                     sizes = json.loads(lengths)
                 except (ValueError, RecursionError, TypeError):
                     raise CacheCorrupt("index lengths unreadable") from None
-                if not isinstance(count, int) or not isinstance(sizes, list) or not all(
-                        isinstance(s, list) and len(s) == 3 and all(type(v) is int for v in s)
-                        for s in sizes):
+                if type(count) is not int or type(base) is not int or not _lengths_ok(sizes):
                     raise CacheCorrupt("index lengths of the wrong shape")
-                out.append(_Segment(fid, first, count, sizes))
+                out.append(_Segment(fid, first, count, sizes, base))
                 first += count
             self._segments[kind] = out
         return self._segments[kind]
@@ -422,19 +440,33 @@ class Index:
         key = (lambda f: len(f.detail)) if kind is Kind.LATIN else (lambda f: len(f.searched))
         return heapq.merge(*finds, key=key)
 
+    def _search_bytes(self, kind: Kind, fid: int) -> bytes:
+        """The ``search`` column of a segment, as stored (UTF-8): searched as bytes, so
+        that only the lines found are decoded (a valid UTF-8 needle is only ever found
+        on character boundaries)."""
+        name = f"search:{kind.value}:{fid}"
+        data = self._blobs.get(name)
+        if data is None:
+            from glossary.compiled import get_bytes
+
+            data = self._blobs[name] = get_bytes(self._store, name) or b"\n"
+        return data
+
     def _find_in(self, kind: Kind, segment: _Segment, needle: str, anchored: bool) -> Iterator[Found]:
-        blob = self._blob("search", kind, segment.fid) or "\n"
+        blob = self._search_bytes(kind, segment.fid)
         dead = self._dead_entries()
-        pattern = "\n" + needle if anchored else needle
-        first = segment.first
+        pattern = ("\n" + needle if anchored else needle).encode()
+        first, base = segment.first, segment.base
         at = blob.find(pattern)
         while at >= 0:
-            start = at + 1 if anchored else blob.rfind("\n", 0, at) + 1
-            end = blob.find("\n", at + len(pattern))
+            start = at + 1 if anchored else blob.rfind(b"\n", 0, at) + 1
+            end = blob.find(b"\n", at + len(pattern))
             try:
-                searched, pos, entry, detail = blob[start:end].split("\t", 3)
-                found = Found(first + int(pos), searched, detail, int(entry))
-            except ValueError:
+                searched, pos, entry, detail = blob[start:end].split(b"\t", 3)
+                number = int(entry)
+                found = Found(first + int(pos), searched.decode(), detail.decode(),
+                              base + number if number >= 0 else -1)
+            except (ValueError, UnicodeDecodeError):
                 from glossary.compiled import CacheCorrupt
 
                 raise CacheCorrupt("index search line unreadable") from None
