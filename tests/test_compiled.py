@@ -345,6 +345,24 @@ def test_pruning_removes_old_and_least_recently_used_stores_never_recent_ones(tm
     assert (directory / "notes.txt").exists() and (directory / "store-recent.sqlite").exists()
 
 
+def test_a_store_of_another_version_is_replaced_not_kept_beside(run, tmp_path, cache, monkeypatch):
+    terms = tmp_path / "terms"
+    write(terms / "a.yaml", *TERMS)
+    assert run("show", "云计算", "-t", str(terms)).exit_code == 0
+    (old,) = cache.glob("store-*.sqlite")
+    other = write(tmp_path / "other" / "b.yaml", *TERMS[:1])
+    assert run("show", "测试术语", "-t", str(other), "--no-builtin").exit_code == 0
+    (unrelated,) = set(cache.glob("store-*.sqlite")) - {old}
+    an_hour_ago = time.time() - 2 * 3600
+    for path in (old, unrelated):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    monkeypatch.setattr(compiled, "STORE_VERSION", compiled.STORE_VERSION + 1)
+    assert run("show", "云计算", "-t", str(terms)).exit_code == 0
+    assert not old.exists()  # same term files, superseded
+    assert unrelated.exists()  # other term files: kept
+    assert len(list(cache.glob("store-*.sqlite"))) == 2
+
+
 def test_cache_info_and_clear(run, tmp_path, cache):
     write(tmp_path / "terms" / "a.yaml", *TERMS)
     assert run("show", "云计算", "-t", str(tmp_path / "terms")).exit_code == 0

@@ -110,8 +110,9 @@ def store_roots(path: Path) -> tuple[list[str], int]:
 
 
 def prune(keep: Path | None = None, now: float | None = None) -> list[Path]:
-    """Remove stores unused for :data:`MAX_AGE_DAYS`, then the least recently used while
-    the stores exceed the budget; never ``keep`` nor one used in the last hour.
+    """Remove stores unused for :data:`MAX_AGE_DAYS` and those ``keep`` supersedes (the
+    same term files, another version), then the least recently used while the stores
+    exceed the budget; never ``keep`` nor one used in the last hour.
     Returns what was removed."""
     from glossary.compiled import discard
 
@@ -122,8 +123,12 @@ def prune(keep: Path | None = None, now: float | None = None) -> list[Path]:
     def removable(f: CacheFile) -> bool:
         return f.path != keep and now - f.used > RECENT_S
 
+    # A store of the same term files made by another version of glossary (or of the
+    # store) is superseded: this one replaces it, once the other has rested an hour.
+    roots = store_roots(keep)[0] if keep is not None and keep.exists() else None
     for f in stores:
-        if removable(f) and now - f.used > MAX_AGE_DAYS * 86400:
+        if removable(f) and (now - f.used > MAX_AGE_DAYS * 86400
+                             or (roots and store_roots(f.path)[0] == roots)):
             discard(f.path)
             removed.append(f.path)
     left = [f for f in stores if f.path not in removed]
