@@ -219,6 +219,11 @@ class _Best:
         return sum(1 for score in self.scores.values() if score - self.penalty > bound) >= limit
 
 
+# How many characters an inflected word may have more than the form typed (plural,
+# feminine, elision): the bound past which an anchored key can only be a prefix.
+INFLECTION_SLACK = 4
+
+
 def _contained_bound(typed: int, size: int) -> float:
     """The best score a contained match of ``typed`` characters in a key of ``size`` can get."""
     return _tiered(How.CONTAINED, min(1.0, typed / max(1, size)))
@@ -332,6 +337,11 @@ def _search_pinyin(index: Index, query: str, hits: _Hits, limit: int) -> None:
                     size = len(line)
                     if not anchored and best.beat(_contained_bound(len(form), size), limit):
                         break
+                    # Longer than the syllables typed, a key is a prefix match at best,
+                    # scored by how much of it they cover.
+                    if anchored and size > len(form) + 1 and best.beat(
+                            _tiered(How.PREFIX, min(1.0, (len(form) + 1) / size)), limit):
+                        break
                 if pos in seen:
                     continue
                 seen.add(pos)
@@ -377,12 +387,22 @@ def _match_words(index: Index, words: list[str], folded: str,
     whole_key = needle + " "
     found = False
     best = _Best(Kind.LATIN)
+    # Past this length a key can no longer be the query inflected: only a prefix match,
+    # whose score falls as keys grow (a one-letter query has a prefix in every key).
+    inflected_max = len(folded) + INFLECTION_SLACK * len(words)
+    # A last word too short to be a prefix counts only whole: look for it whole.
+    wanted = whole_key if len(words[-1]) < MIN_PARTIAL_WORD else needle
     for anchored in (True, False):
         size = 0
-        for pos, stem_line, line, entry in index.iter_find(Kind.LATIN, needle, anchored=anchored):
+        for pos, stem_line, line, entry in index.iter_find(Kind.LATIN, wanted, anchored=anchored):
             if len(line) != size:  # keys come shortest first: the bound only falls
                 size = len(line)
-                if limit is not None and not anchored and best.beat(_contained_bound(len(folded), size), limit):
+                if limit is None:
+                    pass
+                elif not anchored and best.beat(_contained_bound(len(folded), size), limit):
+                    break
+                elif anchored and size > inflected_max and best.beat(
+                        _tiered(How.PREFIX, len(folded) / size), limit):
                     break
             if stem_line == whole_key:
                 how = How.EXACT if line == folded else How.INFLECTED
