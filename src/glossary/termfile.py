@@ -102,7 +102,7 @@ def write_entry(path: Path, plan: Callable[[Current], Change], *, make_parents: 
 def _edit(shown: Path, target: Path, plan: Callable[[Current], Change], dry_run: bool) -> Written:
     from glossary.store import node_at, read_term_file, schema_errors
 
-    exists = target.exists()
+    exists = existed = target.exists()
     raw = b""
     data: dict[str, Any] = {"entries": []}
     lines: list[int] = []
@@ -142,10 +142,10 @@ def _edit(shown: Path, target: Path, plan: Callable[[Current], Change], dry_run:
         text, layout_kept = _new_text(raw, change.entry), True
     if dry_run:
         line = _entry_line(text, shown, len(new_entries) - 1 if change.index is None else change.index)
-        return Written(shown, line, change.entry, not exists, layout_kept, True)
+        return Written(shown, line, change.entry, not existed, layout_kept, True)
     line = _replace(target, shown, text, expected, len(new_entries) - 1 if change.index is None
                     else change.index)
-    return Written(shown, line, change.entry, not exists, layout_kept, False)
+    return Written(shown, line, change.entry, not existed, layout_kept, False)
 
 
 def _blank(raw: bytes) -> bool:

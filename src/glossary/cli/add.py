@@ -13,8 +13,8 @@ from glossary.cli.common import (EXIT_FOUND, FormatOption, NoBuiltinOption, Term
 app = command_app()
 
 
-def _text(help_text: str, *names: str) -> object:
-    return typer.Option(*names, help=help_text, show_default=False)
+def _text(help_text: str, *names: str, metavar: str = "TEXT") -> object:
+    return typer.Option(*names, help=help_text, metavar=metavar, show_default=False)
 
 
 @app.command()
@@ -24,9 +24,9 @@ def add(
     en: Annotated[Optional[str], _text("The English rendering.", "--en")] = None,
     domain: Annotated[Optional[str], _text(
         "One of the 22 domains (glossary domains lists them) [default: general].",
-        "--domain", "-d")] = None,
+        "--domain", "-d", metavar="SLUG")] = None,
     category: Annotated[Optional[str], _text(
-        "The category [default: the domain's].", "--category", "-c")] = None,
+        "The category [default: the domain's].", "--category", "-c", metavar="SLUG")] = None,
     note: Annotated[Optional[str], _text("What a translator needs to know.", "--note")] = None,
     pinyin: Annotated[Optional[str], _text(
         "Pinyin with tone marks, word-joined [default: pypinyin's reading, marked generated].",
@@ -37,7 +37,7 @@ def add(
         "Where the term comes from [default: glossary add and the date].", "--source")] = None,
     entry_id: Annotated[Optional[str], _text(
         "The entry's id, an ASCII slug [default: made from the English or French]; with "
-        "--update, the entry to change.", "--id")] = None,
+        "--update, the entry to change.", "--id", metavar="SLUG")] = None,
     pinyin_deliberate: Annotated[Optional[bool], typer.Option(
         "--pinyin-deliberate/--no-pinyin-deliberate",
         help="The pinyin differs from pypinyin's on purpose: validate leaves it alone.",
