@@ -559,26 +559,35 @@ TERMS_20 = ["钠离子电池", "固态电池", "氢燃料电池", "储能电站"
             "智能仓储", "冷链物流", "数字人民币", "电子病历", "远程医疗"]
 
 
-def test_twenty_concurrent_adds_all_land(tmp_path):
+# The CLI with fcntl hidden: the lock of a system without flock (a lock file, filelock's).
+WITHOUT_FLOCK = "import sys; sys.modules['fcntl'] = None; from glossary.cli import main; " \
+                "sys.argv = ['glossary', *sys.argv[1:]]; main()"
+
+
+@pytest.mark.parametrize(("how", "count"), [("flock", 20), ("lock file", 8)])
+def test_concurrent_adds_all_land(tmp_path, how, count):
     target = tmp_path / "shared.yaml"
     target.write_text(HAND_WRITTEN, encoding="utf-8")
     env = env_with()
+    command = glossary_cmd if how == "flock" else (lambda *a: [sys.executable, "-c", WITHOUT_FLOCK, *a])
     # Some of them are shipped terms: those become overrides (the shipped entry's id).
-    procs = [subprocess.Popen(glossary_cmd("add", "--zh", zh, "--fr", f"terme {i}", "--file", str(target)),
+    procs = [subprocess.Popen(command("add", "--zh", zh, "--fr", f"terme {i}", "--file", str(target)),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for i, zh in enumerate(TERMS_20)]
+             for i, zh in enumerate(TERMS_20[:count])]
     outcomes = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     for p in procs:
         p.stdout.close()
         p.stderr.close()
-    assert [code for code, _ in outcomes] == [0] * 20, [err for _, err in outcomes]
+    assert [code for code, _ in outcomes] == [0] * count, [err for _, err in outcomes]
     text = target.read_text(encoding="utf-8")
     assert text.startswith(HAND_WRITTEN)  # every comment of the hand-written part kept
     entries = entries_of(target)
-    assert len(entries) == 22
-    assert sorted(e["zh"] for e in entries[2:]) == sorted(TERMS_20)
-    assert sorted(e["fr"] for e in entries[2:]) == sorted(f"terme {i}" for i in range(20))
-    assert len({e["id"] for e in entries}) == 22
+    assert len(entries) == count + 2
+    assert sorted(e["zh"] for e in entries[2:]) == sorted(TERMS_20[:count])
+    assert sorted(e["fr"] for e in entries[2:]) == sorted(f"terme {i}" for i in range(count))
+    assert len({e["id"] for e in entries}) == count + 2
     checked = subprocess.run(glossary_cmd("validate", str(target)), capture_output=True, text=True,
                              env=env, timeout=120)
     assert (checked.returncode, checked.stdout) == (0, ""), checked.stdout
+    if how == "flock":  # nothing left beside the file
+        assert [p.name for p in tmp_path.iterdir()] == ["shared.yaml"]

@@ -6,8 +6,9 @@ and never by rewriting the file from its data:
 
 - the file is read and checked first (binary data, text that is not UTF-8, broken
   YAML, a file that breaks the schema: refused, never overwritten);
-- the change is applied to the tree, in a lock (a file ``.NAME.lock`` beside the term
-  file), so that two processes changing the same file one after the other both land;
+- the change is applied to the tree under a lock (``flock`` on the file's directory,
+  or where there is none, a file ``.NAME.lock`` beside it), so that two processes
+  changing the same file do it one after the other, and both land;
 - the new text is written to a temporary file in the same directory, read back with
   the loader every command uses and compared with what was meant (the old entries,
   and the one added or changed, value for value), then moved over the old file with
@@ -27,9 +28,10 @@ import os
 import secrets
 import stat
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from glossary.errors import GlossaryError, TermFileError
 
@@ -77,8 +79,6 @@ def write_entry(path: Path, plan: Callable[[Current], Change], *, make_parents: 
                 dry_run: bool = False) -> Written:
     """Apply ``plan`` (which sees the file's current entries and says what to write) to
     the term file at ``path``, under its lock; create the file if it does not exist."""
-    from filelock import FileLock, Timeout
-
     target = Path(os.path.realpath(path))  # a symlinked file stays a symlink
     directory = target.parent
     if make_parents:
@@ -88,15 +88,76 @@ def write_entry(path: Path, plan: Callable[[Current], Change], *, make_parents: 
             raise TermFileError(f"cannot create directory: {exc.strerror or exc}", directory) from None
     if not directory.is_dir():
         raise TermFileError("no such directory", directory)
-    lock = FileLock(str(directory / f".{target.name}.lock"), timeout=LOCK_TIMEOUT_S)
     try:
-        with lock:
+        with _locked(directory, target.name, path):
             return _edit(path, target, plan, dry_run)
-    except Timeout:
-        raise TermFileError(f"still locked after {LOCK_TIMEOUT_S:.0f} s by another glossary add "
-                            f"(lock file {lock.lock_file})", path) from None
     except OSError as exc:  # a full disk, a read-only directory …: the old file is whole
         raise TermFileError(f"not changed: {exc.strerror or exc}", path) from None
+
+
+@contextmanager
+def _locked(directory: Path, name: str, shown: Path) -> Iterator[None]:
+    """Hold the lock of the term files of ``directory``: ``flock`` on the directory
+    itself where the system has it (nothing is left beside the file), else a lock
+    file ``.NAME.lock`` beside it (filelock)."""
+    fd = _directory_lock(directory, shown)
+    if fd is not None:
+        try:
+            yield
+        finally:
+            os.close(fd)  # releases the lock
+        return
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(directory / f".{name}.lock"), timeout=LOCK_TIMEOUT_S)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise TermFileError(f"still locked after {LOCK_TIMEOUT_S:.0f} s by another glossary add "
+                            f"(lock file {lock.lock_file})", shown) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _directory_lock(directory: Path, shown: Path) -> int | None:
+    """A descriptor of ``directory`` holding its ``flock``; None where there is none."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return None
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        _flock(fcntl, fd, shown)
+    except TermFileError:
+        os.close(fd)
+        raise
+    except OSError:  # a file system that cannot lock a directory
+        os.close(fd)
+        return None
+    return fd
+
+
+def _flock(fcntl: Any, fd: int, shown: Path) -> None:
+    import errno
+    import time
+
+    deadline = time.monotonic() + LOCK_TIMEOUT_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+        if time.monotonic() > deadline:
+            raise TermFileError(f"still locked after {LOCK_TIMEOUT_S:.0f} s by another glossary add",
+                                shown)
+        time.sleep(0.02)
 
 
 def _edit(shown: Path, target: Path, plan: Callable[[Current], Change], dry_run: bool) -> Written:
