@@ -55,6 +55,14 @@ HAND_WRITTEN = textwrap.dedent("""\
     """)
 
 
+@pytest.fixture
+def house(tmp_path) -> Path:
+    """A hand-written term file."""
+    target = tmp_path / "house.yaml"
+    target.write_text(HAND_WRITTEN, encoding="utf-8")
+    return target
+
+
 def data_of(path: Path) -> dict:
     return yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
 
@@ -325,9 +333,8 @@ def test_file_in_a_missing_directory_is_refused(run, tmp_path):
 
 # --------------------------------------------------------------------------- the file kept as it was
 
-def test_comments_order_and_formatting_are_kept_byte_for_byte(run, tmp_path):
-    target = tmp_path / "house.yaml"
-    target.write_text(HAND_WRITTEN, encoding="utf-8")
+def test_comments_order_and_formatting_are_kept_byte_for_byte(run, house):
+    target = house
     result = run("add", "--zh", "钠离子电池", "--fr", "batterie sodium-ion", "--file", str(target))
     assert result.exit_code == 0, result.stderr
     assert result.stderr.count("\n") == 1  # no warning about the layout
@@ -353,9 +360,8 @@ def test_bom_crlf_and_another_indentation_are_kept(run, tmp_path):
     assert "\n" not in new.replace("\r\n", "")
 
 
-def test_update_changes_only_the_fields_given(run, tmp_path):
-    target = tmp_path / "house.yaml"
-    target.write_text(HAND_WRITTEN, encoding="utf-8")
+def test_update_changes_only_the_fields_given(run, house):
+    target = house
     result = run("add", "--update", "--id", "house-grid", "--fr", "raccordement vert direct",
                  "--en", "direct green power connection", "--file", str(target))
     assert result.exit_code == 0, result.stderr
@@ -367,9 +373,8 @@ def test_update_changes_only_the_fields_given(run, tmp_path):
     assert target.read_text(encoding="utf-8") == expected
 
 
-def test_update_by_zh_keeps_comments_inside_the_entry(run, tmp_path):
-    target = tmp_path / "house.yaml"
-    target.write_text(HAND_WRITTEN, encoding="utf-8")
+def test_update_by_zh_keeps_comments_inside_the_entry(run, house):
+    target = house
     result = run("add", "--update", "--zh", "算力调度", "--domain", "artificial-intelligence",
                  "--note", "", "--file", str(target))
     assert result.exit_code == 0, result.stderr
@@ -495,11 +500,10 @@ def test_any_text_as_note_or_french_comes_back_exactly(run, tmp_path_factory, no
 
 # --------------------------------------------------------------------------- atomic, locked
 
-def test_a_failed_replace_leaves_the_old_file_whole(run, tmp_path, monkeypatch):
+def test_a_failed_replace_leaves_the_old_file_whole(run, house, tmp_path, monkeypatch):
     import glossary.termfile
 
-    target = tmp_path / "house.yaml"
-    target.write_text(HAND_WRITTEN, encoding="utf-8")
+    target = house
 
     real_replace = os.replace
 
@@ -516,11 +520,10 @@ def test_a_failed_replace_leaves_the_old_file_whole(run, tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
-def test_a_process_killed_while_writing_leaves_the_old_file_whole(tmp_path):
+def test_a_process_killed_while_writing_leaves_the_old_file_whole(house, tmp_path):
     """The writer is stopped for good between writing the new text and moving it into
     place: the term file is the old one, and what is left beside it is never read."""
-    target = tmp_path / "house.yaml"
-    target.write_text(HAND_WRITTEN, encoding="utf-8")
+    target = house
     stalled = textwrap.dedent("""\
         import os, sys, time
         real_replace = os.replace
@@ -564,7 +567,7 @@ WITHOUT_FLOCK = "import sys; sys.modules['fcntl'] = None; from glossary.cli impo
                 "sys.argv = ['glossary', *sys.argv[1:]]; main()"
 
 
-@pytest.mark.parametrize(("how", "count"), [("flock", 20), ("lock file", 8)])
+@pytest.mark.parametrize(("how", "count"), [("flock", 20), ("lock file", 6)])
 def test_concurrent_adds_all_land(tmp_path, how, count):
     target = tmp_path / "shared.yaml"
     target.write_text(HAND_WRITTEN, encoding="utf-8")
