@@ -284,6 +284,8 @@ def test_what_the_file_has_is_refused_without_update(run, args, says):
     (("--zh", "钠离子电池", "--fr", "x", "--domain", "health", "--category", "sectoral"),
      "glossary: refused: domain 'health' belongs to category 'livelihood', not 'sectoral'"),
     (("--zh", "钠离子电池", "--fr", "x", "--bogus"), "glossary: no such option: --bogus"),
+    (("--zh", "drone", "--fr", "无人机"), "glossary: --zh: 'drone' has no Chinese characters"),
+    (("--zh", "钠离子\n电池", "--fr", "x"), "glossary: --zh: '钠离子\\n电池' is not one line of text"),
 ])
 def test_bad_usage_and_failed_checks_are_one_line_and_exit_2(run, args, says):
     result = run("add", *args)

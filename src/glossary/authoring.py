@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields as dataclass_fields
 from functools import lru_cache
 from pathlib import Path
@@ -36,9 +37,7 @@ from typing import Any, Iterable
 from glossary.errors import UsageError
 from glossary.model import FIELDS, Entry, Provenance
 
-# Fields a person can give, and those that may be removed by giving them empty.
-GIVEN_FIELDS = ("id", "zh", "zh_hant", "pinyin", "fr", "en", "domain", "category", "source",
-                "note", "pinyin_deliberate", "zh_hant_deliberate")
+# The fields an entry cannot be without (an --update cannot remove them).
 REQUIRED = ("id", "zh", "pinyin", "fr", "domain", "category", "source", "provenance")
 SLUG_MAX = 48
 
@@ -172,6 +171,16 @@ def _check_text(name: str, value: str) -> None:
                          "UTF-8?)") from None
 
 
+def _check_chinese(zh: str) -> None:
+    from glossary.pinyin import HAN_RUN
+
+    if any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")
+           for c in zh):
+        raise UsageError(f"--zh: {zh!r} is not one line of text (a control character or a line break)")
+    if not HAN_RUN.search(zh):
+        raise UsageError(f"--zh: {zh!r} has no Chinese characters (the French goes in --fr)")
+
+
 def check_entry(entry: dict[str, Any], path: Path) -> None:
     """The checks of ``glossary validate`` on one entry: the schema, then pinyin,
     traditional form, domain against category. The first problem is raised."""
@@ -205,7 +214,8 @@ def _describe_base(entry: Entry) -> str:
 
 # --------------------------------------------------------------------------- the plans
 
-def plan_add(given: Given, current: Any, base: TermBase, today: _dt.date | None = None) -> tuple[dict, Entry | None]:
+def plan_add(given: Given, current: Any, base: TermBase,
+             today: _dt.date | None = None) -> tuple[dict, Entry | None]:
     """The entry to append to a file holding ``current.entries``, and the entry of the
     term base it overrides (None if none)."""
     zh, fr = given.zh, given.fr
@@ -388,6 +398,8 @@ def add_entry(path: Path, given: Given, base: TermBase, *, update: bool = False,
                 raise UsageError(f"--{name.replace('_', '-')}: empty")
     if given.zh is not None and given.zh != given.zh.strip():
         given = _replace(given, zh=given.zh.strip())
+    if given.zh:
+        _check_chinese(given.zh)
     if given.id is not None and given.id != given.id.strip():
         given = _replace(given, id=given.id.strip())
     if given.domain:

@@ -33,16 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from glossary.errors import GlossaryError, TermFileError
+from glossary.errors import TermFileError
 
 LOCK_TIMEOUT_S = 60.0
 NEW_FILE_HEADER = ("Your own terms, written by `glossary add` (edit them freely: comments and\n"
                    "order are kept). Format: docs/term-format.md of the glossary.")
 NEW_FILE_DESCRIPTION = "My own terms"
-
-
-class EditRefused(GlossaryError):
-    """A change that the file's current content does not allow (the plan says why)."""
 
 
 @dataclass(frozen=True, slots=True)
