@@ -478,6 +478,13 @@ def test_hostile_text_stays_data(run, tmp_path):
     assert run("validate", str(target)).exit_code == 0
 
 
+def test_french_typography_stays_readable_in_the_file(run):
+    fr = "«\u00a0drone\u00a0» d\u2019inspection\u202f!"
+    assert run("add", "--zh", "巡检无人机", "--fr", fr).exit_code == 0
+    assert f"    fr: {fr}\n" in personal_terms_file().read_text(encoding="utf-8")
+    assert entries_of(personal_terms_file())[0]["fr"] == fr
+
+
 def test_stderr_line_shows_control_characters_as_text(run):
     result = run("add", "--zh", "钠离子电池", "--fr", "\x1b[31mred\nline")
     assert result.exit_code == 0

@@ -194,11 +194,11 @@ def _edit(shown: Path, target: Path, plan: Callable[[Current], Change], dry_run:
     if change.index is not None and change.entry == entries[change.index]:
         return Written(shown, lines[change.index], change.entry, False, True, dry_run)
     if exists:
-        text, layout_kept = _changed_text(raw, change, entries)
+        text, layout_kept = _changed_text(raw, change, entries, shown)
     else:
         text, layout_kept = _new_text(raw, change.entry), True
     if dry_run:
-        line = _entry_line(text, shown, len(new_entries) - 1 if change.index is None else change.index)
+        line = _entry_line(text, len(new_entries) - 1 if change.index is None else change.index)
         return Written(shown, line, change.entry, not existed, layout_kept, True)
     line = _replace(target, shown, text, expected, len(new_entries) - 1 if change.index is None
                     else change.index)
@@ -265,7 +265,7 @@ def _layouts(text: str) -> list[tuple[int, int, int]]:
     return list(dict.fromkeys(found))
 
 
-def _changed_text(raw: bytes, change: Change, entries: list[dict]) -> tuple[str, bool]:
+def _changed_text(raw: bytes, change: Change, entries: list[dict], shown: Path) -> tuple[str, bool]:
     """The file's new text, and whether everything but the change is as it was."""
     text, bom, crlf = _split_text(raw)
     layouts = _layouts(text)
@@ -282,7 +282,8 @@ def _changed_text(raw: bytes, change: Change, entries: list[dict]) -> tuple[str,
     try:
         document = yaml.load(text)
     except Exception as exc:
-        raise TermFileError(f"cannot be changed without losing its layout: {_first_line(exc)}") from None
+        raise TermFileError(f"not changed: its YAML cannot be edited in place ({_first_line(exc)})",
+                            shown) from None
     sequence = document["entries"]
     if change.index is None:
         if not sequence:
@@ -366,15 +367,16 @@ def plain_is_safe(text: str) -> bool:
     """Whether ``text`` can be written as a plain scalar and read back as the same string
     by YAML 1.1 (PyYAML, what every command reads with) and YAML 1.2 (ruamel): no
     leading or trailing space, no line break of any kind, no control or format
-    character, no indicator at the start, no ``: `` or `` #``, not a number, date,
-    boolean or null."""
+    character (French no-break spaces are fine), no indicator at the start, no ``: ``
+    or `` #``, not a number, date, boolean or null."""
     if not text or text != text.strip() or text[0] in _INDICATORS:
         return False
     if ": " in text or " #" in text or text.endswith(":") or "\t" in text:
         return False
     if any(c in _FLOW_UNSAFE for c in text):  # safe in block context, but not in [a, b]
         return False
-    if any(unicodedata.category(c)[0] in "CZ" and c != " " for c in text):
+    if any(unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp")
+           for c in text):
         return False  # controls, format characters, line and paragraph separators
     return _resolves_to_str(text)
 
@@ -400,7 +402,7 @@ def _first_line(exc: BaseException) -> str:
 
 # --------------------------------------------------------------------------- writing
 
-def _entry_line(text: str, path: Path, index: int) -> int:
+def _entry_line(text: str, index: int) -> int:
     import yaml
 
     from glossary.store import _yaml_loader, node_at
