@@ -15,8 +15,10 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory, monkeypatch):
-    """Every test gets the same private cache directory and no user term paths."""
+    """Every test gets the same private cache directory, no user term paths, and a data
+    directory of its own (where ``glossary add`` writes the personal term file)."""
     monkeypatch.setenv("GLOSSARY_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.setenv("GLOSSARY_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.delenv("GLOSSARY_PATH", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
 

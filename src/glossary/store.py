@@ -1,8 +1,10 @@
 """Reading term files: the only module that touches ``terms/``.
 
-The shipped term files are one layer; every user directory given by option or by
-``$GLOSSARY_PATH`` is another, stacked on top in order. Within a layer an id
-must be unique; across layers the later entry overrides the earlier one.
+The shipped term files are one layer; every user path is another, stacked on top in
+order (:func:`user_term_paths`): those of ``$GLOSSARY_PATH``, then the personal term
+file that ``glossary add`` writes (once it exists), then those given by option.
+Within a layer an id must be unique; across layers the later entry overrides the
+earlier one.
 
 Parsed and checked files go into the compiled store of their set of term files
 (:mod:`glossary.compiled`): a term file is read again only when it changed.
@@ -20,6 +22,8 @@ from glossary.errors import TermFileError
 from glossary.model import Entry, Origin
 
 ENV_PATH = "GLOSSARY_PATH"
+ENV_DATA_DIR = "GLOSSARY_DATA_DIR"
+PERSONAL_FILE = "terms.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 # Term bases in exchange formats, read through glossary.formats when it is there.
 FOREIGN_SUFFIXES = (".tbx", ".csv", ".tsv", ".xlsx")
@@ -47,6 +51,30 @@ def paths_from_env(value: str | None) -> list[Path]:
     if not value:
         return []
     return [Path(p) for p in value.split(os.pathsep) if p]
+
+
+def data_dir() -> Path:
+    """``$GLOSSARY_DATA_DIR``, or the platform's user data directory for glossary
+    (``~/.local/share/glossary`` on Linux)."""
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("glossary", appauthor=False))
+
+
+def personal_terms_file() -> Path:
+    """The user's own term file, where ``glossary add`` writes unless told otherwise."""
+    return data_dir() / PERSONAL_FILE
+
+
+def user_term_paths(env_paths: Sequence[Path], given: Sequence[Path]) -> list[Path]:
+    """The user's layers, in the order they stack: ``$GLOSSARY_PATH``'s paths, the
+    personal term file (once ``glossary add`` has made it), the paths given by option."""
+    personal = personal_terms_file()
+    mine = [personal] if os.path.lexists(personal) else []
+    return [*env_paths, *mine, *given]
 
 
 def _suffixes() -> tuple[str, ...]:

@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "highlight": "glossary.cli.text",
     "check": "glossary.cli.qa",
     "extract": "glossary.cli.qa",
+    "add": "glossary.cli.add",
     "validate": "glossary.cli.validate",
     "cache": "glossary.cli.cache",
     "completion": "glossary.cli.completion",
@@ -183,7 +184,8 @@ TermsOption = Annotated[
                  show_default=False),
 ]
 NoBuiltinOption = Annotated[
-    bool, typer.Option("--no-builtin", help="Leave out the shipped term files.")]
+    bool, typer.Option("--no-builtin", help="Leave out the shipped term files (yours stay: "
+                                            "$GLOSSARY_PATH, your glossary add file, --terms).")]
 EncodingOption = Annotated[
     Optional[str],
     typer.Option("--encoding", "-e", metavar="NAME",
@@ -206,14 +208,15 @@ FormatOption = Annotated[
 
 
 def user_paths(terms: list[str] | None) -> list[Path]:
-    """$GLOSSARY_PATH first, then --terms: the last given wins on the same id. An empty
-    --terms is refused (it would mean the current directory)."""
+    """$GLOSSARY_PATH first, then the personal term file of ``glossary add``, then --terms:
+    the last given wins on the same id. An empty --terms is refused (it would mean the
+    current directory)."""
     from glossary.errors import UsageError
-    from glossary.store import ENV_PATH, paths_from_env
+    from glossary.store import ENV_PATH, paths_from_env, user_term_paths
 
     if any(not str(t) for t in terms or ()):
         raise UsageError("--terms: empty path given (write . for the current directory)")
-    return [*paths_from_env(os.environ.get(ENV_PATH)), *(Path(t) for t in terms or ())]
+    return user_term_paths(paths_from_env(os.environ.get(ENV_PATH)), [Path(t) for t in terms or ()])
 
 
 def load(terms: list[Path] | None, no_builtin: bool = False):
