@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -94,6 +95,7 @@ class GlossaryGroup(TyperGroup):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: typer.Context) -> Any:
+        _log_to_stderr()
         # The arguments, kept: Click consumes them, and a retry needs them again.
         saved = (list(ctx._protected_args), list(ctx.args)) if hasattr(ctx, "_protected_args") \
             else (list(ctx.protected_args), list(ctx.args))
@@ -124,6 +126,20 @@ class GlossaryGroup(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(EXIT_FOUND)
+
+
+class _StderrHandler(logging.Handler):
+    """The library's warnings (what a term file made us skip) as ``glossary: …`` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"glossary: {record.getMessage()}", err=True)
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("glossary")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler(logging.WARNING))
+        logger.propagate = False
 
 
 def _usage_error(exc: Any) -> None:
