@@ -340,7 +340,7 @@ def read_foreign_file(path: Path, store: Any) -> tuple[TermEntries, list[str]]:
         raise errors[0]
     parsed = TermEntries(zip(imported.entries, imported.lines))
     parsed.domains = imported.domains
-    return parsed, skip_summary(str(path), imported.skipped)
+    return parsed, skip_summary(store.shown_path(str(path)), imported.skipped)
 
 
 # --------------------------------------------------------------------------- the glossary
@@ -469,6 +469,10 @@ class StoreGlossary(Glossary):
             record["origin"] = f"{shown(path)}:{line}"
             record["overrides"] = str(_origin(overrides, self._store)) if overrides else None
             yield record
+
+    def declared_domains(self) -> dict[str, dict[str, Any]]:
+        """The domains the user's term files declare, by id (see the schema's ``domains``)."""
+        return self._store.declared_domains()
 
     def counts(self, column: str) -> dict[str, int]:
         """How many entries each domain (or category) has."""

@@ -33,6 +33,8 @@ COMMANDS: dict[str, str] = {
     "highlight": "glossary.cli.text",
     "check": "glossary.cli.qa",
     "extract": "glossary.cli.qa",
+    "export": "glossary.cli.interchange",
+    "import": "glossary.cli.interchange",
     "validate": "glossary.cli.validate",
     "cache": "glossary.cli.cache",
     "completion": "glossary.cli.completion",
@@ -194,8 +196,8 @@ def main() -> None:
 TermsOption = Annotated[
     Optional[list[str]],
     typer.Option("--terms", "-t", metavar="PATH",
-                 help="A directory or YAML file of your own terms, stacked on the shipped ones "
-                      "(repeatable; also $GLOSSARY_PATH, a list separated by ':').",
+                 help="A directory or term file of your own (YAML, or TBX, CSV, TSV, XLSX), stacked "
+                      "on the shipped ones (repeatable; also $GLOSSARY_PATH, a list separated by ':').",
                  show_default=False),
 ]
 NoBuiltinOption = Annotated[

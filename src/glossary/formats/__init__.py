@@ -171,7 +171,7 @@ def read_rows(path: Path, options: ReadOptions = ReadOptions()) -> Iterator[Row 
 
 
 def read_terms(path: Path, known: Mapping[str, str] | None = None,
-               options: ReadOptions = ReadOptions()) -> Imported:
+               options: ReadOptions = ReadOptions(), seen: Any = None) -> Imported:
     """The entries of a term base in an exchange format, complete and checked: what the
     file lacks filled and marked, ids given (a shipped entry's for a ``zh`` in ``known``,
     which maps shipped Chinese forms to their ids)."""
@@ -184,7 +184,7 @@ def read_terms(path: Path, known: Mapping[str, str] | None = None,
         parsed = parse_term_file(path)
         return Imported([e for e, _ in parsed], [n for _, n in parsed], [],
                         list(getattr(parsed, "domains", [])))
-    return complete(read_rows(path, options), path.name, known or {})
+    return complete(read_rows(path, options), path.name, known or {}, seen=seen)
 
 
 def skip_summary(name: str, skipped: list[tuple[str, str]], limit: int = 5) -> list[str]:

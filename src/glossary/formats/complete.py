@@ -262,15 +262,25 @@ def _finish(entry: dict[str, Any], filled: Mapping[str, Any], name: str, where: 
     return {k: entry[k] for k in FIELDS if entry.get(k) not in (None, [], False, "")}
 
 
+class Seen:
+    """What the files read so far gave: their Chinese forms and ids (several files
+    imported together make one term file)."""
+
+    def __init__(self, known: Mapping[str, str]) -> None:
+        self.taken_ids = set(known.values())
+        self.zh: dict[str, str] = {}
+        self.ids: set[str] = set()
+        self.domains: list[dict[str, Any]] = []
+
+
 def complete(found: Iterable[Row | Skip | str], name: str, known: Mapping[str, str],
-             batch: int = 20000) -> Imported:
+             batch: int = 20000, seen: Seen | None = None) -> Imported:
     """Complete entries from what a reader found (see the module's description)."""
     result = Imported([], [], [])
-    domains = Domains()
+    seen = seen or Seen(known)
+    domains = Domains(seen.domains)
     filler = Filler()
-    taken_ids = set(known.values())
-    seen_zh: dict[str, str] = {}
-    seen_ids: set[str] = set()
+    taken_ids, seen_zh, seen_ids = seen.taken_ids, seen.zh, seen.ids
     pending: list[tuple[dict[str, Any], Row]] = []
 
     def flush() -> None:
@@ -332,12 +342,13 @@ def complete(found: Iterable[Row | Skip | str], name: str, known: Mapping[str, s
             seen_ids.add(given_id)
             taken_ids.add(given_id)
             entry["id"] = given_id
-        seen_zh[entry["zh"]] = item.where
+        seen_zh[entry["zh"]] = f"{name}, {item.where}"
         pending.append((entry, item))
         if len(pending) >= batch:
             flush()
     flush()
     result.domains = list(domains.declared.values())
+    seen.domains = result.domains
     return result
 
 
