@@ -12,7 +12,7 @@ from typing import IO, Annotated, Iterator, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, NoBuiltinOption,
-                                 TermsOption, command_app, load, warn)
+                                 TermsOption, command_app, load, stdout_is_terminal, warn)
 from glossary.cli.entries import (CategoryFilter, DomainFilter, ProvenanceFilter, StatusFilter,
                                   selected_records)
 from glossary.errors import UsageError
@@ -41,7 +41,7 @@ def _output(path: Path | None, binary: bool, what: str) -> Iterator[IO[bytes]]:
     """Standard output, or a temporary file beside ``path`` moved onto it once written
     whole (never a half-written file; nothing left behind on an error)."""
     if path is None:
-        if binary and sys.stdout.isatty():
+        if binary and stdout_is_terminal():
             raise UsageError(f"{what} is a binary format: give -o FILE, or pipe the output")
         out = getattr(sys.stdout, "buffer", None)
         if out is None:  # a text-only stdout (embedders)
