@@ -175,7 +175,7 @@ def test_a_tbx_written_by_translate_toolkit_imports(run, tmp_path):
     out = tmp_path / "tt.yaml"
     result = run("import", str(path), "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    assert "1 override shipped entries" in result.stderr  # 虚拟电厂 is shipped
+    assert "1 overrides a shipped entry" in result.stderr  # 虚拟电厂 is shipped
     entries = read_terms(out).entries
     assert [(e["zh"], e["fr"]) for e in entries] == [
         ("虚拟电厂", "centrale virtuelle"), ("潮汐电站", "centrale marémotrice"), ("智能微网", "micro-réseau intelligent")]

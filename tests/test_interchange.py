@@ -118,7 +118,7 @@ def test_skips_are_counted_by_reason(run, tmp_path):
     result, entries = imported(run, tmp_path, path)
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
-    assert any("skipped 1 entry: Chinese term already given" in line and "(row 3)" in line for line in lines)
+    assert any("skipped 1 entry: Chinese term given twice (row 3 (first: row 2))" in line for line in lines)
     assert any("skipped 1 entry: no Chinese term (row 4)" in line for line in lines)
     assert any("skipped 1 entry: no French rendering (row 5)" in line for line in lines)
     assert "3 skipped" in lines[-1]

@@ -193,7 +193,7 @@ def import_(
     summary = f"imported {count} {'entry' if count == 1 else 'entries'} from {names}"
     parts = []
     if overrides:
-        parts.append(f"{overrides} override shipped entries")
+        parts.append(f"{overrides} {'overrides a shipped entry' if overrides == 1 else 'override shipped entries'}")
     if updated:
         parts.append(f"{updated} updated in {output}")
     if skipped:

@@ -271,6 +271,7 @@ class Seen:
         self.zh: dict[str, str] = {}
         self.ids: set[str] = set()
         self.domains: list[dict[str, Any]] = []
+        self.files = 0  # files completed before this one
 
 
 def complete(found: Iterable[Row | Skip | str], name: str, known: Mapping[str, str],
@@ -326,7 +327,7 @@ def complete(found: Iterable[Row | Skip | str], name: str, known: Mapping[str, s
             continue
         first = seen_zh.get(entry["zh"])
         if first is not None:
-            result.skipped.append((f"Chinese term already given ({first})", item.where))
+            result.skipped.append(("Chinese term given twice", f"{item.where} (first: {first})"))
             continue
         given_id = _text(item.fields.get("id"))
         if item.ours and given_id:
@@ -337,18 +338,19 @@ def complete(found: Iterable[Row | Skip | str], name: str, known: Mapping[str, s
             given_id = None
         if given_id is not None:
             if given_id in seen_ids:
-                result.skipped.append((f"id {given_id!r} already given", item.where))
+                result.skipped.append(("id given twice", f"{item.where} ({given_id})"))
                 continue
             seen_ids.add(given_id)
             taken_ids.add(given_id)
             entry["id"] = given_id
-        seen_zh[entry["zh"]] = f"{name}, {item.where}"
+        seen_zh[entry["zh"]] = item.where if seen.zh is seen_zh and not seen.files else f"{name}, {item.where}"
         pending.append((entry, item))
         if len(pending) >= batch:
             flush()
     flush()
     result.domains = list(domains.declared.values())
     seen.domains = result.domains
+    seen.files += 1
     return result
 
 

@@ -11,7 +11,7 @@ from typing import IO, Any, Iterable, Iterator, Mapping
 from glossary.formats import WriteOptions
 from glossary.model import FIELDS
 
-HEADER = "# Term file written by glossary export (format: docs/term-format.md).\n"
+HEADER = "# Term file written by glossary (format: docs/term-format.md).\n"
 
 
 def _dumper():
