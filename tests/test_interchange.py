@@ -120,7 +120,7 @@ def test_skips_are_counted_by_reason(run, tmp_path):
     lines = result.stderr.splitlines()
     assert any("skipped 1 entry: Chinese term given twice (row 3 (first: row 2))" in line for line in lines)
     assert any("skipped 1 entry: no Chinese term (row 4)" in line for line in lines)
-    assert any("skipped 1 entry: no French rendering (row 5)" in line for line in lines)
+    assert any("skipped 1 entry: no French or English rendering (row 5)" in line for line in lines)
     assert "3 skipped" in lines[-1]
     assert [e["zh"] for e in entries] == ["潮汐电站", "海洋牧场"]
 
@@ -341,3 +341,70 @@ def test_yaml_export_has_no_anchors_and_quotes_what_yaml_needs(run, tmp_path):
 def test_unknown_format_is_a_usage_error(run):
     result = run("export", "-f", "docx")
     assert result.exit_code == 2 and result.stderr.startswith("glossary: --format 'docx'")
+
+
+# --------------------------------------------------------------------------- short user entries
+
+def test_a_user_entry_of_zh_and_fr_only_is_filled_in_when_read(run, tmp_path):
+    path = tmp_path / "short.yaml"
+    path.write_text("entries:\n  - zh: 潮汐电站\n    fr: centrale marémotrice\n", encoding="utf-8")
+    shown = json.loads(run("show", "潮汐电站", "-t", str(path), "-f", "json").stdout)[0]
+    assert (shown["id"], shown["pinyin"], shown["domain"], shown["category"], shown["provenance"]) == \
+        ("chaoxi-dianzhan", "cháoxī diànzhàn", "general", "general", "user")
+    assert shown["generated"] == ["id", "pinyin", "domain", "category", "source"]
+    assert run("lookup", "chaoxi dianzhan", "-t", str(path), "-f", "tsv").stdout.splitlines()[1].startswith("潮汐电站")
+    assert run("validate", str(path)).exit_code == 0
+
+
+def test_an_entry_with_english_only_works_everywhere(run, tmp_path):
+    path = tmp_path / "en.yaml"
+    path.write_text("entries:\n  - zh: 潮汐电站\n    en: tidal power station\n", encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("建设潮汐电站。\n", encoding="utf-8")
+    found = run("lookup", "tidal power station", "-t", str(path), "-f", "tsv")
+    assert found.stdout.splitlines()[1].split("\t")[:4] == ["潮汐电站", "cháoxī diànzhàn", "", "tidal power station"]
+    assert run("highlight", str(article), "-t", str(path), "--gloss", "en").stdout.startswith(
+        "建设{潮汐电站|tidal power station}")
+    assert run("highlight", str(article), "-t", str(path), "-f", "html").exit_code == 0
+    for fmt in ("tbx", "tbx3", "csv", "xlsx", "anki", "html", "omegat", "yaml"):
+        out = tmp_path / f"x.{fmt}"
+        assert run("export", "-f", fmt, "-t", str(path), "--no-builtin", "--lang", "en",
+                   "-o", str(out)).exit_code == 0, fmt
+    back = read_terms(tmp_path / "x.tbx").entries
+    assert [(e["zh"], e.get("fr"), e["en"]) for e in back] == [("潮汐电站", None, "tidal power station")]
+
+
+def test_an_entry_without_any_rendering_is_refused_at_its_line(run, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("entries:\n  - zh: 潮汐电站\n    note: x\n", encoding="utf-8")
+    result = run("lookup", "x", "-t", str(path))
+    assert result.exit_code == 2
+    assert result.stderr == f"glossary: {path}:2:5: missing field 'fr' (or 'en': an entry needs a rendering)\n"
+
+
+def test_a_user_file_declares_domains_of_its_own(run, tmp_path):
+    path = tmp_path / "domains.yaml"
+    path.write_text("domains:\n  - {id: marine-energy, name: Énergie marine}\nentries:\n"
+                    "  - zh: 潮汐电站\n    fr: centrale marémotrice\n    domain: marine-energy\n", encoding="utf-8")
+    listed = run("list", "-t", str(path), "--domain", "marine-energy", "-f", "tsv")
+    assert listed.exit_code == 0 and "潮汐电站" in listed.stdout
+    path.write_text(path.read_text(encoding="utf-8").replace("domain: marine-energy", "domain: marine"),
+                    encoding="utf-8")
+    result = run("list", "-t", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:6:13: domain: 'marine' is not one of:" in result.stderr
+    assert "(nor declared under domains: in this file)" in result.stderr
+
+
+def test_shipped_files_keep_the_strict_schema(tmp_path):
+    from glossary.store import read_term_file, schema_errors
+
+    path = tmp_path / "like-shipped.yaml"
+    path.write_text("domains:\n  - {id: marine-energy}\nentries:\n  - id: x\n    zh: 潮汐电站\n"
+                    "    fr: centrale marémotrice\n    domain: marine-energy\n", encoding="utf-8")
+    node, data = read_term_file(path)
+    assert schema_errors(path, node, data, shipped=False) == []
+    messages = [e.message for e in schema_errors(path, node, data, shipped=True)]
+    assert "unknown field: 'domains' was unexpected" in messages
+    assert any(m.startswith("entry 'x': missing field 'pinyin'") for m in messages)
+    assert any(m.startswith("domain: 'marine-energy' is not one of") for m in messages)

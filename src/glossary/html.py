@@ -102,7 +102,7 @@ def group_colours(groups: Iterable[str]) -> dict[str, tuple[str, str]]:
 
 def _tip(entry) -> str:
     lines = [f"zh      {entry.zh}" + (f" / {entry.zh_hant}" if entry.zh_hant else ""),
-             f"pinyin  {entry.pinyin}", f"fr      {entry.fr}"]
+             f"pinyin  {entry.pinyin}", f"fr      {entry.fr or ''}"]
     if entry.en:
         lines.append(f"en      {entry.en}")
     lines.append(f"domain  {entry.domain}")
@@ -224,7 +224,7 @@ class PageWriter:
                 f'<tr id="term-{escape(entry_id)}"><td class="zh"><a href="#t-{escape(entry_id)}-1">'
                 f'<span class="swatch g-{_slug(getattr(entry, self.colour_by))}"></span>'
                 f'{escape(entry.zh)}</a><br><span class="sub">{escape(entry.pinyin)}</span></td>'
-                f"<td>{escape(entry.fr)}{english}</td><td class=\"count\">{count}</td>"
+                f"<td>{escape(entry.fr or '')}{english}</td><td class=\"count\">{count}</td>"
                 f"<td class=\"occ\">{links}</td></tr>\n")
         out.write("</tbody>\n</table>\n</aside>\n</div>\n</body>\n</html>\n")
 

@@ -323,7 +323,7 @@ def lint_files(paths: Iterable[Path], deep: bool = True, positions: Positions | 
     A term base in an exchange format (TBX, CSV …) is read as ``--terms`` reads it
     (``known``: the shipped Chinese forms and their ids), and what it made us skip is
     a problem."""
-    from glossary.store import YAML_SUFFIXES, node_at, read_term_file, schema_errors
+    from glossary.store import YAML_SUFFIXES, is_shipped, node_at, read_term_file, schema_errors
 
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -348,6 +348,10 @@ def lint_files(paths: Iterable[Path], deep: bool = True, positions: Positions | 
         raws = data.get("entries") if isinstance(data, dict) else None
         if not isinstance(raws, list):
             continue
+        if not errors and not is_shipped(path):
+            from glossary.formats.complete import fill_entries
+
+            raws = fill_entries(raws, path.name, data.get("domains") or [])
         entries_node = node_at(node, ["entries"])
         for i, raw in enumerate(raws):
             entry_node = entries_node.value[i]

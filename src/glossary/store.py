@@ -204,6 +204,10 @@ def _describe(error: Any) -> str:
         return f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
     if error.validator == "pattern" and field_name == "id":
         return f"id: {error.instance!r} is not an ASCII slug (lower-case letters, digits, hyphens)"
+    if error.validator == "anyOf" and isinstance(error.instance, dict) and "zh" in error.instance:
+        entry_id = error.instance.get("id")
+        where = f"entry {entry_id!r}: " if isinstance(entry_id, str) else ""
+        return f"{where}missing field 'fr' (or 'en': an entry needs a rendering)"
     if error.validator == "anyOf" and field_name == "domain":
         from glossary.taxonomy import DOMAIN_SLUGS
 

@@ -201,15 +201,15 @@ def _entry_of(row: Row, domains: Domains, filler: Filler) -> tuple[dict[str, Any
     if not zh_items:
         return None, "no Chinese term"
     fr_items = split_cell(f.get("fr"))
-    if not fr_items:
-        return None, "no French rendering"
+    if not fr_items and not split_cell(f.get("en")):
+        return None, "no French or English rendering"
     entry: dict[str, Any] = {"id": None, "zh": zh_items[0]}
     if hant:
         entry["zh_hant"] = split_cell(hant)[0]
     entry["zh_variants"] = [variant_of(v) for v in zh_items[1:]] + \
         [variant_of(v) for v in split_cell(f.get("zh_variants"))]
     entry["pinyin"] = _text(f.get("pinyin"))
-    entry["fr"] = fr_items[0]
+    entry["fr"] = fr_items[0] if fr_items else None
     entry["fr_variants"] = [variant_of(v) for v in fr_items[1:]] + \
         [variant_of(v) for v in split_cell(f.get("fr_variants"))]
     en_items = split_cell(f.get("en"))
@@ -305,7 +305,7 @@ def complete(found: Iterable[Row | Skip | str], name: str, known: Mapping[str, s
                     result.overrides += 1
                 else:
                     filled["id"] = _unique(slugify(filled.get("pinyin") or entry["pinyin"] or "")
-                                           or slugify(entry["fr"]), taken_ids)
+                                           or slugify(entry["fr"] or entry["en"]), taken_ids)
                     entry["generated"].append("id")
                 seen_ids.add(filled["id"])
             elif known.get(entry["zh"]) == entry["id"]:
@@ -375,7 +375,7 @@ def fill_entries(entries: list[dict[str, Any]], name: str,
             if not _HAN_ONLY.match(entry["zh"]):
                 entry["pinyin_deliberate"] = True
         if "id" not in entry:
-            entry["id"] = _unique(slugify(entry["pinyin"]) or slugify(entry["fr"]), taken)
+            entry["id"] = _unique(slugify(entry["pinyin"]) or slugify(entry.get("fr") or entry["en"]), taken)
             generated.append("id")
         if "domain" not in entry:
             entry["domain"] = "general"

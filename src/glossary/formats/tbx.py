@@ -22,9 +22,10 @@ goes, in v2, into ``termNote type="pronunciation"`` and ``admin`` of private
 types ``x-…``; in TBX-Basic into ``note`` s that begin ``pinyin:``,
 ``category:`` … (read back only from files we wrote).
 
-Reading parses the file as untrusted XML (defusedxml): a document type that
-declares entities, or refers to an external one, is refused with one error, and
-nothing is fetched.
+Reading parses the file as untrusted XML: a document type that declares entities
+(where entity bombs and external entities live) is refused before parsing, and
+lxml parses the rest with entity expansion, DTD loading and the network off, a
+concept at a time (memory stays bounded).
 """
 
 from __future__ import annotations
@@ -213,114 +214,80 @@ def _text_of(elem: Any) -> str:
     return " ".join("".join(elem.itertext()).split())
 
 
-class _Builder:
-    """An ElementTree builder that notes the line where each concept starts and hands
-    over each concept when it ends (and then drops it: memory stays bounded)."""
-
-    def __init__(self) -> None:
-        from xml.etree.ElementTree import TreeBuilder
-
-        self.tree = TreeBuilder()
-        self.parser: Any = None
-        self.root: str | None = None
-        self.ours = False
-        self.starts: list[int] = []
-        self.done: list[tuple[int, Any]] = []
-        self._in_source_desc = False
-
-    def start(self, tag: str, attrs: dict) -> Any:
-        name = _local(tag)
-        if self.root is None:
-            self.root = name
-            if name not in ("martif", "tbx"):
-                raise InputError(f"not a TBX file (its root element is <{name}>, not <martif> or <tbx>)")
-        if name in ("termEntry", "conceptEntry"):
-            self.starts.append(self.parser.CurrentLineNumber)
-        elif name == "sourceDesc":
-            self._in_source_desc = True
-        return self.tree.start(tag, attrs)
-
-    def end(self, tag: str) -> Any:
-        elem = self.tree.end(tag)
-        name = _local(tag)
-        if name in ("termEntry", "conceptEntry"):
-            self.done.append((self.starts.pop() if self.starts else 0, elem))
-        elif name == "sourceDesc":
-            self._in_source_desc = False
-            if MARKER in _text_of(elem):
-                self.ours = True
-        return elem
-
-    def data(self, data: str) -> None:
-        self.tree.data(data)
-
-    def close(self) -> Any:
-        return self.tree.close()
+def check_prolog(head: bytes, shown: str) -> None:
+    """Refuse a document type that declares entities (an entity bomb, or an external
+    entity that would read another file): TBX needs none. A document type that only
+    names an external DTD (translate-toolkit writes one) is fine: it is never read."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="replace")
+    else:
+        text = head.decode("utf-8", errors="replace")
+    at = text.find("<!DOCTYPE")
+    if at < 0:
+        return
+    subset = text.find("[", at)
+    close = text.find(">", at)
+    if subset < 0 or (close >= 0 and close < subset):
+        return  # no internal subset
+    end = text.find("]", subset)
+    if end < 0:
+        raise InputError("refused: a document type declaration too long to check", shown)
+    if "<!ENTITY" in text[subset:end]:
+        raise InputError("refused: the file declares XML entities (an entity bomb, or an external "
+                         "entity to read another file); TBX needs none", shown)
 
 
 def read(path: Path, options: ReadOptions, name: str = "tbx") -> Iterator[Row | Skip | str]:
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import DefusedXMLParser
-    from xml.etree.ElementTree import ParseError
+    from lxml import etree
 
     shown = str(path)
-    builder = _Builder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=False, forbid_entities=True,
-                              forbid_external=True)
-    builder.parser = parser.parser
-    left_out: dict[str, int] = {}
     try:
-        fh = open(path, "rb")
+        with open(path, "rb") as fh:
+            head = fh.read(1 << 20)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", shown) from None
-    with fh:
-        empty = True
-        while True:
-            try:
-                chunk = fh.read(1 << 16)
-                if chunk.strip():
-                    empty = False
-                if chunk:
-                    parser.feed(chunk)
-                else:
-                    if empty:
-                        raise InputError("empty file", shown)
-                    parser.close()
-            except DefusedXmlException as exc:
-                raise InputError(f"refused: {_refusal(exc)}", shown, parser.parser.CurrentLineNumber) from None
-            except ParseError as exc:
-                line = exc.position[0] if getattr(exc, "position", None) else None
-                raise InputError(f"not well-formed XML: {_reason(exc)}", shown, line) from None
-            except InputError as exc:
-                raise InputError(exc.message, shown, parser.parser.CurrentLineNumber) from None
-            except RecursionError:
-                raise InputError("XML nested too deeply", shown) from None
-            for line, elem in builder.done:
-                yield _concept(elem, line, builder.ours, left_out)
-                elem.clear()
-            builder.done.clear()
-            if not chunk:
-                break
-    if builder.root is None:
-        raise InputError("not a TBX file (no XML element in it)", shown)
+    if not head.strip():
+        raise InputError("empty file", shown)
+    check_prolog(head, shown)
+    left_out: dict[str, int] = {}
+    ours = False
+    root_checked = False
+    events = etree.iterparse(str(path), events=("end",), tag=("{*}termEntry", "{*}conceptEntry", "{*}sourceDesc"),
+                             resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             remove_comments=True, remove_pis=True, recover=False)
+    try:
+        for _, elem in events:
+            if not root_checked:
+                root = _local(elem.getroottree().getroot().tag)
+                if root not in ("martif", "tbx"):
+                    raise InputError(f"not a TBX file (its root element is <{root}>, not <martif> or <tbx>)",
+                                     shown)
+                root_checked = True
+            if _local(elem.tag) == "sourceDesc":
+                ours = ours or MARKER in _text_of(elem)
+                continue
+            yield _concept(elem, elem.sourceline or 0, ours, left_out)
+            elem.clear()
+            parent = elem.getparent()
+            while parent is not None and elem.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as exc:
+        message = exc.msg or str(exc)
+        if "Entity" in message or "entity" in message:
+            raise InputError(f"refused: {message} (entities are not read)", shown, exc.lineno) from None
+        raise InputError(f"not well-formed XML: {message}", shown, exc.lineno) from None
+    if not root_checked:
+        try:
+            root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                          load_dtd=False)).getroot()
+        except etree.XMLSyntaxError as exc:
+            raise InputError(f"not well-formed XML: {exc.msg or exc}", shown, exc.lineno) from None
+        if _local(root.tag) not in ("martif", "tbx"):
+            raise InputError(f"not a TBX file (its root element is <{_local(root.tag)}>, not <martif> "
+                             "or <tbx>)", shown)
     if left_out:
         langs = ", ".join(f"{tag} ({n})" for tag, n in sorted(left_out.items()))
         yield f"{shown}: languages left out (only zh, fr and en are kept): {langs}"
-
-
-def _refusal(exc: Exception) -> str:
-    kind = type(exc).__name__
-    if kind == "EntitiesForbidden":
-        return "the file declares XML entities (an entity bomb?); TBX needs none"
-    if kind == "ExternalReferenceForbidden":
-        return "the file refers to an external entity; nothing outside the file is read"
-    if kind == "DTDForbidden":
-        return "the file has a document type declaration"
-    return str(exc)
-
-
-def _reason(exc: Exception) -> str:
-    return re.sub(r":\s*line \d+, column \d+$", "", str(exc))
 
 
 def _concept(elem: Any, line: int, ours: bool, left_out: dict[str, int]) -> Row:

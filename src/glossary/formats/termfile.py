@@ -38,10 +38,35 @@ def term_file_entry(record: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _node(value: Any) -> Any:
+    """A value as a YAML node (strings, booleans, integers, lists, mappings: all a term file
+    holds). Built directly, for speed; the emitter still decides how each string must be
+    quoted to read back as the same string."""
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    if isinstance(value, Mapping):
+        return MappingNode("tag:yaml.org,2002:map",
+                           [(ScalarNode("tag:yaml.org,2002:str", str(k)), _node(v)) for k, v in value.items()],
+                           flow_style=False)
+    if isinstance(value, (list, tuple)):
+        return SequenceNode("tag:yaml.org,2002:seq", [_node(v) for v in value], flow_style=False)
+    if isinstance(value, bool):
+        return ScalarNode("tag:yaml.org,2002:bool", "true" if value else "false")
+    if isinstance(value, int):
+        return ScalarNode("tag:yaml.org,2002:int", str(value))
+    return ScalarNode("tag:yaml.org,2002:str", str(value))
+
+
 def dump(data: Any, out: IO[str]) -> None:
+    """``data`` as one YAML document on ``out`` (libyaml's emitter where there is one)."""
     yaml, Dumper = _dumper()
-    yaml.dump(data, out, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=100,
-              default_flow_style=False)
+    dumper = Dumper(out, allow_unicode=True, width=100, default_flow_style=False)
+    try:
+        dumper.open()
+        dumper.serialize(_node(data))
+        dumper.close()
+    finally:
+        dumper.dispose()
 
 
 def write(records: Iterable[Mapping[str, Any]], out: IO[bytes], options: WriteOptions,
@@ -53,7 +78,7 @@ def write(records: Iterable[Mapping[str, Any]], out: IO[bytes], options: WriteOp
         head: dict[str, Any] = {"description": description or f"{options.title}: exported entries"}
         records = iter(records)
         batch = [term_file_entry(r) for r in _take(records, 1000)]
-        used = {r["domain"] for r in batch}
+        used = {r.get("domain") for r in batch}
         declared = list(domains) if domains is not None else \
             [dict(options.domains[d]) for d in options.domains if d in used]
         if declared:
