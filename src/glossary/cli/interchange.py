@@ -23,7 +23,7 @@ EXPORT_FORMATS = ("tbx", "tbx3", "csv", "tsv", "xlsx", "omegat", "anki", "yaml",
 IMPORT_FORMATS = ("auto", "tbx", "tbx3", "csv", "tsv", "xlsx", "omegat", "yaml")
 
 LangOption = Annotated[str, typer.Option(
-    "--lang", "-l", help="The language after Chinese in bilingual formats (tbx order, omegat, "
+    "--lang", "-l", metavar="fr|en", help="The language after Chinese in bilingual formats (tbx order, omegat, "
                          "anki), and of a bare 'Target' column on import: fr or en.")]
 OutputOption = Annotated[Optional[Path], typer.Option(
     "--output", "-o", metavar="FILE", help="Write to FILE (written whole, then moved into place) "
@@ -82,9 +82,9 @@ def export(
     output: OutputOption = None,
     lang: LangOption = "fr",
     zh_tags: Annotated[str, typer.Option(
-        "--zh-tags", help="Chinese language tags in TBX: script (zh-Hans, zh-Hant) or region "
+        "--zh-tags", metavar="script|region", help="Chinese language tags in TBX: script (zh-Hans, zh-Hant) or region "
                           "(zh-CN, zh-TW, which some CAT tools want).")] = "script",
-    title: Annotated[str, typer.Option("--title", help="Title of the TBX file, the deck, the page.")]
+    title: Annotated[str, typer.Option("--title", metavar="TEXT", help="Title of the TBX file, the deck, the page.")]
     = "glossary",
     domain: DomainFilter = None,
     category: CategoryFilter = None,

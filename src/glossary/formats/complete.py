@@ -34,6 +34,8 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HAN_ONLY = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 STATUSES = {s.value for s in Status}
+GENERATED = ("id", "zh", "zh_hant", "pinyin", "domain", "category", "source")  # what may be filled in
+_ORDER = {k: i for i, k in enumerate(FIELDS)}
 PROVENANCES = {p.value for p in Provenance}
 
 
@@ -243,7 +245,7 @@ def _entry_of(row: Row, domains: Domains, filler: Filler) -> tuple[dict[str, Any
     for key in ("pinyin_deliberate", "zh_hant_deliberate"):
         if key in f and _flag(f[key]):
             entry[key] = True
-    given = [g for g in split_cell(f.get("generated"))]
+    given = [g for g in split_cell(f.get("generated")) if g in GENERATED]
     entry["generated"] = given + [g for g in generated if g not in given]
     return entry, ""
 
@@ -256,9 +258,7 @@ def _finish(entry: dict[str, Any], filled: Mapping[str, Any], name: str, where: 
         entry["generated"].append("source")
     if not entry.get("imported_from"):
         entry["imported_from"] = f"{name}:{where}"
-    order = {k: i for i, k in enumerate(FIELDS)}
-    generated = sorted(set(entry["generated"]), key=lambda g: order.get(g, 99))
-    entry["generated"] = generated
+    entry["generated"] = sorted(set(entry["generated"]), key=_ORDER.__getitem__)
     return {k: entry[k] for k in FIELDS if entry.get(k) not in (None, [], False, "")}
 
 
@@ -343,7 +343,7 @@ def complete(found: Iterable[Row | Skip | str], name: str, known: Mapping[str, s
             seen_ids.add(given_id)
             taken_ids.add(given_id)
             entry["id"] = given_id
-        seen_zh[entry["zh"]] = item.where if seen.zh is seen_zh and not seen.files else f"{name}, {item.where}"
+        seen_zh[entry["zh"]] = f"{name}, {item.where}" if seen.files else item.where
         pending.append((entry, item))
         if len(pending) >= batch:
             flush()
@@ -387,6 +387,5 @@ def fill_entries(entries: list[dict[str, Any]], name: str,
             entry["source"] = name
             generated.append("source")
         entry.setdefault("provenance", Provenance.USER.value)
-        order = {k: i for i, k in enumerate(FIELDS)}
-        entry["generated"] = sorted(set(generated), key=lambda g: order.get(g, 99))
+        entry["generated"] = sorted(set(generated), key=_ORDER.__getitem__)
     return entries

@@ -211,7 +211,11 @@ def _lang_field(tag: str) -> str | None:
 
 
 def _text_of(elem: Any) -> str:
-    return " ".join("".join(elem.itertext()).split())
+    """The text of an element, its runs of white space made one space."""
+    text = (elem.text or "") if len(elem) == 0 else "".join(elem.itertext())
+    if "\n" in text or "\t" in text or "\r" in text or "  " in text or text.strip() != text:
+        return " ".join(text.split())
+    return text
 
 
 def check_prolog(head: bytes, shown: str) -> None:
