@@ -139,8 +139,8 @@ def import_(
     merge: Annotated[bool, typer.Option(
         "--merge", help="Merge into an existing -o file: new entries added, entries with the "
                         "same Chinese updated.")] = False,
-    terms: TermsOption = None,
-    no_builtin: NoBuiltinOption = False,
+    no_builtin: Annotated[bool, typer.Option(
+        "--no-builtin", help="Make no entry an override of a shipped one.")] = False,
 ) -> None:
     """Convert someone else's terminology (TBX, CSV, TSV, Excel, OmegaT) into a term file
     of ours: columns recognised, what is missing filled in and marked, entries whose
@@ -163,7 +163,6 @@ def import_(
     known = {} if no_builtin else _shipped_forms()
     seen = Seen(known)
     entries: list[dict] = []
-    per_file: list[list[dict]] = []
     skipped = overrides = 0
     domains: list[dict] = []
     for path in files:
@@ -173,7 +172,6 @@ def import_(
         for line in formats.skip_summary(str(path), imported.skipped):
             warn(line)
         entries.extend(imported.entries)
-        per_file.append(imported.entries)
         skipped += len(imported.skipped)
         overrides += imported.overrides
         domains = imported.domains
@@ -181,6 +179,7 @@ def import_(
     if not entries:
         warn(f"nothing imported from {names} ({skipped} skipped): nothing written")
         raise typer.Exit(EXIT_NOT_FOUND)
+    count = len(entries)
     if merge and output is not None and output.exists():
         entries, domains, updated = _merged(output, entries, domains)
     else:
@@ -189,7 +188,6 @@ def import_(
     with _output(output, False, "yaml") as out:
         formats.get("yaml").load().write(entries, out, formats.WriteOptions(), "yaml",
                                          description=description, domains=domains)
-    count = sum(len(e) for e in per_file)
     summary = f"imported {count} {'entry' if count == 1 else 'entries'} from {names}"
     parts = []
     if overrides:
