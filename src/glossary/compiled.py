@@ -45,7 +45,7 @@ from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = 8
+STORE_VERSION = 9
 # Entry records are stored compressed, this many to a chunk (JSON compresses well
 # across records of one file; reading one entry costs one small chunk).
 CHUNK_ENTRIES = 64
@@ -120,7 +120,7 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS file (
     fid INTEGER PRIMARY KEY, layer INTEGER NOT NULL, seq INTEGER NOT NULL,
     builtin INTEGER NOT NULL, path TEXT NOT NULL, stamp TEXT NOT NULL,
-    notices TEXT NOT NULL DEFAULT '[]');
+    notices TEXT NOT NULL DEFAULT '[]', domains TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE IF NOT EXISTS entry (
     n INTEGER PRIMARY KEY, fid INTEGER NOT NULL, line INTEGER NOT NULL,
     id TEXT NOT NULL, domain TEXT NOT NULL, category TEXT NOT NULL,
@@ -239,6 +239,20 @@ class Store:
     def __len__(self) -> int:
         return int(self.meta("live") or 0)
 
+    def declared_domains(self) -> dict[str, dict[str, Any]]:
+        """The domains the term files declare (user files: a client's subject fields),
+        by id; a later file's declaration of the same id wins."""
+        out: dict[str, dict[str, Any]] = {}
+        for text, in self.query("SELECT f.domains FROM file f ORDER BY f.layer, f.seq"):
+            items = _loads(text)
+            if not isinstance(items, list):
+                raise CacheCorrupt("declared domains of the wrong shape")
+            for item in items:
+                if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                    raise CacheCorrupt("declared domain of the wrong shape")
+                out[item["id"]] = item
+        return out
+
     # ----------------------------------------------------------------- views
 
     def glossary(self):
@@ -297,6 +311,7 @@ def open_store(user_paths: Sequence[Path] = (), builtin: bool = True) -> Store:
         try:
             store = _open(path, layers)
             _OPENED.append(path)
+            _tell(store)
             return store
         except CacheCorrupt as exc:
             log.debug("store %s corrupt (%s); built again", path, exc)
@@ -312,7 +327,15 @@ def open_store(user_paths: Sequence[Path] = (), builtin: bool = True) -> Store:
     conn.execute("BEGIN")
     store.notices = tuple(_update(store, layers))
     conn.execute("COMMIT")
+    _tell(store)
     return store
+
+
+def _tell(store: Store) -> None:
+    """What reading term files made us skip, said once: when the files are read (a
+    store already current has nothing to say)."""
+    for notice in store.notices:
+        log.warning("%s", notice)
 
 
 def with_store(user_paths: Sequence[Path], builtin: bool, use: Any) -> Any:
@@ -556,13 +579,15 @@ def _compile(fid: int, entries: list[tuple[dict, int]], skipped: list[str]) -> d
     forms = [(form, n, rank) for entry, n in zip(objects, numbers)
              for form, rank in entry_forms(entry) if form]
     return {"chunks": chunks, "rows": rows, "segment": segment_data(fid, objects, numbers),
-            "forms": forms, "skipped": skipped}
+            "forms": forms, "skipped": skipped, "domains": list(getattr(entries, "domains", []))}
 
 
 def _store_file(conn: sqlite3.Connection, fid: int, compiled: dict[str, Any]) -> None:
     from glossary.index import write_segment
 
-    conn.execute("UPDATE file SET notices = ? WHERE fid = ?", (json.dumps(compiled["skipped"]), fid))
+    conn.execute("UPDATE file SET notices = ?, domains = ? WHERE fid = ?",
+                 (json.dumps(compiled["skipped"], ensure_ascii=False),
+                  json.dumps(compiled["domains"], ensure_ascii=False), fid))
     conn.executemany("INSERT INTO chunk (cid, fid, data) VALUES (?, ?, ?)", compiled["chunks"])
     conn.executemany("INSERT INTO entry (n, fid, line, id, domain, category, chunk, slot) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", compiled["rows"])
@@ -583,7 +608,7 @@ def _create_schema(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
-def _read_file(path: Path, store: Store) -> tuple[list[tuple[dict, int]], list[str]]:
+def _read_file(path: Path, store: Store) -> tuple[Any, list[str]]:
     """The entries of one term file with their lines, and what was skipped in it."""
     from glossary.store import YAML_SUFFIXES, parse_term_file
 

@@ -323,7 +323,7 @@ def write_markdown_summary(records: list[dict[str, Any]], out: IO[str]) -> None:
     """The summary as a Markdown table."""
     out.write("\n| zh | count | pinyin | fr | en | domain |\n|---|---:|---|---|---|---|\n")
     for r in records:
-        cells = [r["zh"], str(r["count"]), r["pinyin"], r["fr"], r["en"] or "", r["domain"]]
+        cells = [r["zh"], str(r["count"]), r["pinyin"], r["fr"] or "", r["en"] or "", r["domain"]]
         out.write("| " + " | ".join(md_escape(c) for c in cells) + " |\n")
 
 

@@ -68,6 +68,18 @@ td.zh { min-width: 6em; }
 """
 
 
+def content_security_policy(scripts: Iterable[str] = ()) -> str:
+    """The page's Content-Security-Policy: nothing may be loaded; inline styles only,
+    and only the page's own scripts (by their hash), if it has any."""
+    import base64
+    import hashlib
+
+    policy = "default-src 'none'; style-src 'unsafe-inline'"
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
+                      for s in scripts)
+    return f"{policy}; script-src {hashes}" if hashes else policy
+
+
 def _text(text: str) -> str:
     """Input text as HTML text: escaped, control characters made visible (ESC → ␛)."""
     return escape(visible(text), quote=False)
@@ -90,7 +102,7 @@ def group_colours(groups: Iterable[str]) -> dict[str, tuple[str, str]]:
 
 def _tip(entry) -> str:
     lines = [f"zh      {entry.zh}" + (f" / {entry.zh_hant}" if entry.zh_hant else ""),
-             f"pinyin  {entry.pinyin}", f"fr      {entry.fr}"]
+             f"pinyin  {entry.pinyin}", f"fr      {entry.fr or ''}"]
     if entry.en:
         lines.append(f"en      {entry.en}")
     lines.append(f"domain  {entry.domain}")
@@ -165,8 +177,7 @@ class PageWriter:
                           for g, (fill, edge) in self.colours.items())
         self.out.write(
             "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta http-equiv=\"Content-Security-Policy\" "
-            "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{content_security_policy()}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{escape(self.title)}</title>\n<style>{CSS}{rules}\n</style>\n</head>\n<body>\n"
             "<div class=\"page\">\n"
@@ -213,7 +224,7 @@ class PageWriter:
                 f'<tr id="term-{escape(entry_id)}"><td class="zh"><a href="#t-{escape(entry_id)}-1">'
                 f'<span class="swatch g-{_slug(getattr(entry, self.colour_by))}"></span>'
                 f'{escape(entry.zh)}</a><br><span class="sub">{escape(entry.pinyin)}</span></td>'
-                f"<td>{escape(entry.fr)}{english}</td><td class=\"count\">{count}</td>"
+                f"<td>{escape(entry.fr or '')}{english}</td><td class=\"count\">{count}</td>"
                 f"<td class=\"occ\">{links}</td></tr>\n")
         out.write("</tbody>\n</table>\n</aside>\n</div>\n</body>\n</html>\n")
 

@@ -297,27 +297,61 @@ def _field_positions(entry_node) -> dict[str, tuple[int, int]]:
             for key, value in entry_node.value}
 
 
+def _foreign_entries(path: Path, known: dict[str, str] | None) -> tuple[list[tuple[dict, int]], list[Problem]]:
+    """The entries of a term base in an exchange format, and each thing it made us skip."""
+    from glossary.formats import read_terms
+    from glossary.store import schema_errors
+
+    imported = read_terms(path, known or {})
+    problems = [Problem(str(path), None, None, None, "skipped", f"{where}: skipped: {reason}")
+                for reason, where in imported.skipped]
+    data = {"entries": imported.entries, **({"domains": imported.domains} if imported.domains else {})}
+    problems.extend(Problem(e.path, e.line, e.col, None, "schema", e.message)
+                    for e in schema_errors(path, None, data, shipped=False))
+    return list(zip(imported.entries, imported.lines)), problems
+
+
 def lint_files(paths: Iterable[Path], deep: bool = True, positions: Positions | None = None,
-               cut: WordCutter | None = None) -> tuple[list[Entry], list[Problem]]:
+               cut: WordCutter | None = None,
+               known: dict[str, str] | None = None) -> tuple[list[Entry], list[Problem]]:
     """Read term files as one layer and report every problem; unreadable files raise.
 
     An entry of a file that breaks the schema is still checked for what can be
     checked (pinyin, traditional form, domain). With ``deep`` false, the entries that
     pass the schema are checked only for duplicate ids (the caller checks them with
-    :func:`lint_entries`); ``positions`` collects the line of each of their fields."""
-    from glossary.store import node_at, read_term_file, schema_errors
+    :func:`lint_entries`); ``positions`` collects the line of each of their fields.
+    A term base in an exchange format (TBX, CSV …) is read as ``--terms`` reads it
+    (``known``: the shipped Chinese forms and their ids), and what it made us skip is
+    a problem."""
+    from glossary.store import YAML_SUFFIXES, is_shipped, node_at, read_term_file, schema_errors
 
     entries: list[Entry] = []
     problems: list[Problem] = []
     seen: dict[str, Origin] = {}
     positions = {} if positions is None else positions
     for path in paths:
+        if path.suffix.lower() not in YAML_SUFFIXES:
+            found, foreign_problems = _foreign_entries(path, known)
+            problems.extend(foreign_problems)
+            for raw, line in found:
+                origin = Origin(str(path), line, False)
+                if raw["id"] in seen:
+                    problems.append(Problem(origin.path, line, None, raw["id"], "duplicate-id",
+                                            f"duplicate id (first at {seen[raw['id']]})"))
+                    continue
+                seen[raw["id"]] = origin
+                entries.append(Entry.from_dict(raw, origin))
+            continue
         node, data = read_term_file(path)
         errors = schema_errors(path, node, data)
         problems.extend(Problem(e.path, e.line, e.col, None, "schema", e.message) for e in errors)
         raws = data.get("entries") if isinstance(data, dict) else None
         if not isinstance(raws, list):
             continue
+        if not errors and not is_shipped(path):
+            from glossary.formats.complete import fill_entries
+
+            raws = fill_entries(raws, path.name, data.get("domains") or [])
         entries_node = node_at(node, ["entries"])
         for i, raw in enumerate(raws):
             entry_node = entries_node.value[i]

@@ -360,7 +360,7 @@ class TermInfo:
     zh: str
     zh_hant: str | None
     pinyin: str
-    fr: str
+    fr: str | None
     en: str | None
     domain: str
     category: str

@@ -67,7 +67,7 @@ class Entry:
     id: str
     zh: str
     pinyin: str
-    fr: str
+    fr: str | None  # a user's entry may give English only (shipped entries always give French)
     domain: str
     category: str
     source: str
@@ -92,6 +92,7 @@ class Entry:
     def from_dict(cls, data: dict[str, Any], origin: Origin | None = None,
                   overrides: Origin | None = None) -> "Entry":
         kwargs = {k: data[k] for k in FIELDS if k in data and data[k] is not None}
+        kwargs.setdefault("fr", None)
         for key in VARIANT_FIELDS:
             if key in kwargs:
                 kwargs[key] = tuple(Variant.from_dict(v) for v in kwargs[key])

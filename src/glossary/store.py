@@ -185,21 +185,38 @@ def node_at(node: Any, path: Iterable[Any]) -> Any:
     return node
 
 
-@lru_cache(maxsize=1)
-def _fast_check():
+def _schema(shipped: bool) -> dict[str, Any]:
+    """The schema of a user term file, or of a shipped one (every field, no domains of
+    its own: ``$defs/shipped_file``)."""
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    if shipped:
+        schema = {**schema, **schema["$defs"]["shipped_file"], "$defs": schema["$defs"]}
+    return schema
+
+
+@lru_cache(maxsize=2)
+def _fast_check(shipped: bool = False):
     """A compiled validator (fastjsonschema): ~50× faster than jsonschema on valid files."""
     import fastjsonschema
 
-    return fastjsonschema.compile(json.loads(schema_path().read_text(encoding="utf-8")))
+    return fastjsonschema.compile(_schema(shipped))
 
 
-@lru_cache(maxsize=1)
-def schema_validator():
+@lru_cache(maxsize=2)
+def schema_validator(shipped: bool = False):
     """The reference validator (jsonschema): slower, but every error with its path."""
     from jsonschema import Draft202012Validator
 
-    schema = json.loads(schema_path().read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(_schema(shipped))
+
+
+def is_shipped(path: Path) -> bool:
+    """Whether a term file is one of the shipped ones (held to the strict schema)."""
+    root = builtin_terms_dir().resolve()
+    try:
+        return Path(path).resolve().is_relative_to(root)
+    except OSError:
+        return False
 
 
 def _describe(error: Any) -> str:
@@ -215,6 +232,14 @@ def _describe(error: Any) -> str:
         return f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
     if error.validator == "pattern" and field_name == "id":
         return f"id: {error.instance!r} is not an ASCII slug (lower-case letters, digits, hyphens)"
+    if error.validator == "anyOf" and isinstance(error.instance, dict) and "zh" in error.instance:
+        entry_id = error.instance.get("id")
+        where = f"entry {entry_id!r}: " if isinstance(entry_id, str) else ""
+        return f"{where}missing field 'fr' (or 'en': an entry needs a rendering)"
+    if error.validator == "anyOf" and field_name == "domain":
+        from glossary.taxonomy import DOMAIN_SLUGS
+
+        return f"domain: {error.instance!r} is not one of: {', '.join(DOMAIN_SLUGS)} (nor a slug)"
     if error.validator == "type":
         return f"{field_name or 'value'}: expected {error.validator_value}, got {error.instance!r}"
     return f"{field_name}: {error.message}" if field_name else error.message
@@ -269,52 +294,85 @@ def _cut(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def schema_errors(path: Path, node: Any, data: Any) -> list[TermFileError]:
-    """Every breach of the schema in a parsed term file, in file order."""
+def schema_errors(path: Path, node: Any, data: Any, shipped: bool | None = None) -> list[TermFileError]:
+    """Every breach of the schema in a parsed term file, in file order: the strict schema
+    for a shipped file, the user files' one otherwise (whose entries may use the
+    domains the file declares, and only those besides the directive's)."""
     import fastjsonschema
 
-    try:
-        _fast_check()(data)
-        return []
-    except fastjsonschema.JsonSchemaException:
-        pass  # find every error, with its location, the thorough way
+    shipped = is_shipped(path) if shipped is None else shipped
     found = []
-    for error in schema_validator().iter_errors(data):
-        if node is None:  # entries read from another format: no YAML marks
-            found.append(TermFileError(_describe(error), path))
-            continue
-        mark = node_at(node, error.absolute_path).start_mark
-        found.append(TermFileError(_describe(error), path, mark.line + 1, mark.column + 1))
-    return sorted(found, key=lambda e: (e.line or 0, e.col or 0))
+    try:
+        _fast_check(shipped)(data)
+    except fastjsonschema.JsonSchemaException:
+        # Every error, with its location, the thorough way.
+        for error in schema_validator(shipped).iter_errors(data):
+            found.append(_located(path, node, error.absolute_path, _describe(error)))
+        return sorted(found, key=lambda e: (e.line or 0, e.col or 0))
+    from glossary.taxonomy import DOMAIN_SLUGS
+
+    declared = {d["id"] for d in data.get("domains") or ()}
+    for i, entry in enumerate(data["entries"]):
+        domain = entry.get("domain")
+        if domain is not None and domain not in DOMAIN_SLUGS and domain not in declared:
+            found.append(_located(path, node, ["entries", i, "domain"],
+                                  f"domain: {domain!r} is not one of: {', '.join(DOMAIN_SLUGS)} "
+                                  "(nor declared under domains: in this file)"))
+    return found
 
 
-def parse_term_file(path: Path) -> list[tuple[dict[str, Any], int]]:
-    """The entries of one term file with their line numbers; raise TermFileError if broken."""
+def _located(path: Path, node: Any, where: Iterable[Any], message: str) -> TermFileError:
+    if node is None:  # entries read from another format: no YAML marks
+        return TermFileError(message, path)
+    mark = node_at(node, where).start_mark
+    return TermFileError(message, path, mark.line + 1, mark.column + 1)
+
+
+class TermEntries(list):
+    """The entries of a term file with their lines, and the domains the file declares."""
+
+    domains: list[dict[str, Any]] = []
+
+
+def parse_term_file(path: Path) -> TermEntries:
+    """The entries of one term file with their line numbers, and the domains it declares;
+    raise TermFileError if broken. What a user file's entries leave out (all but ``zh``
+    and ``fr``) is filled in and marked (:func:`glossary.formats.complete.fill_entries`)."""
     node, data = read_term_file(path)
     errors = schema_errors(path, node, data)
     if errors:
         raise errors[0]
     entries_node = node_at(node, ["entries"])
-    return [(entry, entries_node.value[i].start_mark.line + 1)
-            for i, entry in enumerate(data["entries"])]
+    entries = data["entries"]
+    declared = data.get("domains") or []
+    if not is_shipped(path):
+        from glossary.formats.complete import fill_entries
+
+        entries = fill_entries(entries, path.name, declared)
+    parsed = TermEntries((entry, entries_node.value[i].start_mark.line + 1)
+                         for i, entry in enumerate(entries))
+    parsed.domains = declared
+    return parsed
 
 
-def read_foreign_file(path: Path, store: Any) -> tuple[list[tuple[dict[str, Any], int]], list[str]]:
+def read_foreign_file(path: Path, store: Any) -> tuple[TermEntries, list[str]]:
     """The entries of a term base in an exchange format (TBX, CSV, TSV, XLSX), through
     :mod:`glossary.formats`; the shipped entries' Chinese forms decide which imported
     entries override them. Returns the entries with their rows, and what was skipped."""
-    try:
-        from glossary.formats import read_terms
-    except ImportError:
-        raise TermFileError("this term file format cannot be read here", path) from None
+    from glossary.formats import read_terms, skip_summary
+
     known = {store.record(chunk, slot).get("zh"): entry_id for entry_id, chunk, slot in store.query(
         "SELECT e.id, e.chunk, e.slot FROM entry e JOIN file f ON e.fid = f.fid WHERE f.builtin = 1")}
     imported = read_terms(path, known=known)
-    errors = schema_errors(path, None, {"entries": list(imported.entries)})
+    data = {"entries": list(imported.entries)}
+    if imported.domains:
+        data["domains"] = imported.domains
+    errors = schema_errors(path, None, data, shipped=False)
     if errors:
         raise errors[0]
-    skipped = [f"{path}: {where}: skipped: {reason}" for reason, where in imported.skipped]
-    return list(zip(imported.entries, imported.lines)), skipped
+    parsed = TermEntries(zip(imported.entries, imported.lines))
+    parsed.domains = imported.domains
+    return parsed, skip_summary(store.shown_path(str(path)), imported.skipped)
 
 
 # --------------------------------------------------------------------------- the glossary
@@ -448,6 +506,10 @@ class StoreGlossary(Glossary):
                 record["origin"] = f"{shown}:{line}"
                 record["overrides"] = str(_origin(overrides, store)) if overrides else None
                 yield record
+
+    def declared_domains(self) -> dict[str, dict[str, Any]]:
+        """The domains the user's term files declare, by id (see the schema's ``domains``)."""
+        return self._store.declared_domains()
 
     def counts(self, column: str) -> dict[str, int]:
         """How many entries each domain (or category) has."""

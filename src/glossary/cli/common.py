@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -33,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "check": "glossary.cli.qa",
     "extract": "glossary.cli.qa",
     "add": "glossary.cli.add",
+    "export": "glossary.cli.interchange",
+    "import": "glossary.cli.interchange",
     "validate": "glossary.cli.validate",
     "cache": "glossary.cli.cache",
     "completion": "glossary.cli.completion",
@@ -95,6 +98,7 @@ class GlossaryGroup(TyperGroup):
                 formatter.write_dl(rows)
 
     def invoke(self, ctx: typer.Context) -> Any:
+        _log_to_stderr()
         # The arguments, kept: Click consumes them, and a retry needs them again.
         saved = (list(ctx._protected_args), list(ctx.args)) if hasattr(ctx, "_protected_args") \
             else (list(ctx.protected_args), list(ctx.args))
@@ -125,6 +129,20 @@ class GlossaryGroup(TyperGroup):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             ctx.exit(EXIT_FOUND)
+
+
+class _StderrHandler(logging.Handler):
+    """The library's warnings (what a term file made us skip) as ``glossary: …`` lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"glossary: {record.getMessage()}", err=True)
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("glossary")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler(logging.WARNING))
+        logger.propagate = False
 
 
 def _usage_error(exc: Any) -> None:
@@ -179,8 +197,8 @@ def main() -> None:
 TermsOption = Annotated[
     Optional[list[str]],
     typer.Option("--terms", "-t", metavar="PATH",
-                 help="A directory or YAML file of your own terms, stacked on the shipped ones "
-                      "(repeatable; also $GLOSSARY_PATH, a list separated by ':').",
+                 help="A directory or term file of your own (YAML, or TBX, CSV, TSV, XLSX), stacked "
+                      "on the shipped ones (repeatable; also $GLOSSARY_PATH, a list separated by ':').",
                  show_default=False),
 ]
 NoBuiltinOption = Annotated[

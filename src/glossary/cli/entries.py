@@ -129,41 +129,59 @@ def _print_domains(glossary, fmt: Format | None) -> None:
         write_records(rows, fmt, out(), ("kind", "slug", "category", "zh", "fr", "entries"))
 
 
+# The filters of ``list``, shared by every command that selects entries (``export``).
+DomainFilter = Annotated[Optional[list[str]], typer.Option(
+    "--domain", "-d", help="Only this domain (repeatable).")]
+CategoryFilter = Annotated[Optional[list[str]], typer.Option(
+    "--category", "-c", help="Only this category (repeatable).")]
+StatusFilter = Annotated[Optional[Status], typer.Option(
+    "--status", help="Only entries with a variant of this status.", case_sensitive=False)]
+ProvenanceFilter = Annotated[Optional[str], typer.Option(
+    "--provenance", help="Only source, source-fr, editor, imported or user entries.")]
+
+
+def selected_records(glossary, domain: list[str] | None, category: list[str] | None,
+                     status: Status | None, provenance: str | None):
+    """The records of the entries the filters select, in file order (an unknown domain,
+    category or provenance is a usage error; a domain your term files declare is known)."""
+    from glossary.errors import UsageError
+    from glossary.taxonomy import CATEGORY_SLUGS, DOMAIN_SLUGS
+
+    declared = tuple(glossary.declared_domains()) if hasattr(glossary, "declared_domains") else ()
+    for given, known, what in ((domain, DOMAIN_SLUGS + declared, "domain"), (category, CATEGORY_SLUGS, "category"),
+                               ([provenance] if provenance else None, tuple(p.value for p in Provenance), "provenance")):
+        for value in given or ():
+            if value not in known:
+                raise UsageError(f"unknown {what} {value!r}; known: {', '.join(known)}")
+    if hasattr(glossary, "records"):  # a store: records straight from it, filtered by SQL
+        return (r for r in glossary.records(domain or (), category or ())
+                if (status is None or _record_has_status(r, status))
+                and (provenance is None or r["provenance"] == provenance))
+    return (entry_record(e) for e in glossary
+            if (not domain or e.domain in domain)
+            and (not category or e.category in category)
+            and (status is None or _has_status(e, status))
+            and (provenance is None or e.provenance.value == provenance))
+
+
 @app.command(name="list")
 def list_(
-    domain: Annotated[Optional[list[str]], typer.Option("--domain", "-d", help="Only this domain (repeatable).")] = None,
-    category: Annotated[Optional[list[str]], typer.Option("--category", "-c", help="Only this category (repeatable).")] = None,
-    status: Annotated[Optional[Status], typer.Option("--status", help="Only entries with a variant of this status.", case_sensitive=False)] = None,
-    provenance: Annotated[Optional[str], typer.Option("--provenance", help="Only source, source-fr, editor, imported or user entries.")] = None,
+    domain: DomainFilter = None,
+    category: CategoryFilter = None,
+    status: StatusFilter = None,
+    provenance: ProvenanceFilter = None,
     domains: Annotated[bool, typer.Option("--domains", help="List the categories and domains with their entry counts.")] = False,
     fmt: FormatOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
     """List entries, filtered by domain, category, variant status or provenance."""
-    from glossary.errors import UsageError
-    from glossary.taxonomy import CATEGORY_SLUGS, DOMAIN_SLUGS
-
     glossary = load(terms, no_builtin)
     if domains:
         _print_domains(glossary, fmt)
         raise typer.Exit(EXIT_FOUND)
-    for given, known, what in ((domain, DOMAIN_SLUGS, "domain"), (category, CATEGORY_SLUGS, "category"),
-                               ([provenance] if provenance else None, tuple(p.value for p in Provenance), "provenance")):
-        for value in given or ():
-            if value not in known:
-                raise UsageError(f"unknown {what} {value!r}; known: {', '.join(known)}")
+    records = selected_records(glossary, domain, category, status, provenance)
     fmt = resolve_format(fmt)
-    if hasattr(glossary, "records"):  # a store: records straight from it, filtered by SQL
-        records = (r for r in glossary.records(domain or (), category or ())
-                   if (status is None or _record_has_status(r, status))
-                   and (provenance is None or r["provenance"] == provenance))
-    else:
-        records = (entry_record(e) for e in glossary
-                   if (not domain or e.domain in domain)
-                   and (not category or e.category in category)
-                   and (status is None or _has_status(e, status))
-                   and (provenance is None or e.provenance.value == provenance))
     if fmt is Format.TABLE:
         shown = list(records)
         write_records(shown, fmt, out(), LIST_COLUMNS, console=console(), title=f"{len(shown)} entries")

@@ -90,7 +90,7 @@ def _hint(query: str, near: list) -> None:
     if not near:
         warn(f"nothing matches {query!r}")
         return
-    offers = "; ".join(f"{m.entry['zh']} {m.entry['pinyin']} ({m.entry['fr']})" for m in near)
+    offers = "; ".join(f"{m.entry['zh']} {m.entry['pinyin']} ({m.entry['fr'] or m.entry['en']})" for m in near)
     warn(f"nothing matches {query!r}; did you mean: {offers}?")
 
 

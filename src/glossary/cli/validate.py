@@ -42,10 +42,14 @@ def validate(
     merged = {}
     positions: dict = {}
     cut = _word_cutter()
-    for files in layer_files:
-        entries, layer_problems = lint_files(files, deep=False, positions=positions, cut=cut)
+    known: dict[str, str] = {}  # the shipped Chinese forms: a foreign term base's overrides
+    for n, files in enumerate(layer_files):
+        entries, layer_problems = lint_files(files, deep=False, positions=positions, cut=cut,
+                                             known=known)
         problems.extend(layer_problems)
         merged.update((e.id, e) for e in entries)
+        if n == 0 and not no_builtin:
+            known = {e.zh: e.id for e in entries}
     problems.extend(lint_entries(list(merged.values()), positions, cut))
     if checked is not None:
         problems = [p for p in problems if p.path in checked]
