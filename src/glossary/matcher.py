@@ -1,10 +1,32 @@
-"""Finding glossary terms in running Chinese text.
+"""Finding glossary terms in running Chinese text, in any script.
 
-Every Chinese form of every entry (``zh``, ``zh_hant`` and the ``zh_variants``)
-goes into one multi-pattern automaton (Aho-Corasick, from ``ahocorasick_rs``),
-so the cost of a search does not grow with the number of terms the way a loop
-over terms would, and no word segmenter is involved: a term is found even
-where a segmenter would cut across it.
+Every Chinese form of every entry (``zh``, ``zh_hant``, the ``zh_variants`` and the
+regional ``zh_regional`` forms) is folded to simplified characters
+(:func:`glossary.normalize.fold_hanzi`, OpenCC's tables character by character) and
+goes into one multi-pattern automaton (Aho-Corasick, from ``ahocorasick_rs``), so the
+cost of a search does not grow with the number of terms the way a loop over terms
+would, and no word segmenter is involved: a term is found even where a segmenter
+would cut across it.
+
+A text in any mix of simplified, traditional and variant characters is found as its
+fold is: 醫療衞生 (Hong Kong 衞), 制造業 (simplified 制造, traditional 業), 新産品
+all find their entries. The fold keeps the length, so offsets are the text's own. To
+keep that cheap, a piece of text is folded only when it has to be:
+
+- a piece without any character the fold would change among those that make up
+  the terms (simplified text) is searched as it is;
+- a piece whose such characters are all ones OpenCC writes in traditional text
+  (traditional text, from Taiwan, Hong Kong or a mainland traditional edition, and
+  the mixes of simplified and traditional characters that both scripts share, as in
+  制造業) is searched as it is by a second automaton of every traditional spelling of
+  each folded form (製造業 and 制造業 are two spellings of 制造业), built the first
+  time such a piece comes;
+- any other piece (a simplified-only character next to traditional ones, a rare
+  variant) is folded, then searched.
+
+All three give what searching the folded text gives (a test compares them). Each
+spelling found is its own form in :attr:`TermMatcher.forms`, so a match says
+exactly what the text has.
 
 Two ways of reporting:
 
@@ -31,10 +53,15 @@ way to run code for whoever can write to the cache directory.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import product
+from math import prod
 from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Mapping
+
+from glossary.normalize import fold_hanzi
 
 if TYPE_CHECKING:
     from glossary.model import Entry
@@ -49,6 +76,10 @@ DIRECT_MAX_FORMS = 20_000
 # Candidate look-ups cost about this many forms' worth of automaton building per
 # character of text: past the break-even point the automaton is built.
 CANDIDATE_CHARS_PER_FORM = 0.5
+# The traditional spellings of the forms are searched as they are only while they are
+# at most this many (and this many times the forms); past it, traditional text is folded.
+MAX_SPELLINGS = 200_000
+SPELLINGS_PER_FORM = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,34 +100,50 @@ Match = tuple[int, int, int]
 
 
 def entry_forms(entry: "Entry") -> Iterator[tuple[str, int]]:
-    """The Chinese forms of an entry to look for, with their rank (0 = main form, 1 = variant)."""
-    yield entry.zh, 0
-    if entry.zh_hant:
-        yield entry.zh_hant, 0
-    for variant in entry.zh_variants:
-        yield variant.text, 1
+    """The Chinese forms of an entry to look for, folded (see
+    :func:`glossary.normalize.fold_hanzi`), each once, with their rank (0 = main form,
+    1 = variant or regional form)."""
+    seen: set[str] = set()
+    main = [entry.zh, entry.zh_hant]
+    others = [v.text for v in entry.zh_variants] + [r.text for r in entry.zh_regional]
+    for rank, forms in ((0, main), (1, others)):
+        for form in forms:
+            folded = fold_hanzi(form) if form else ""
+            if folded and folded not in seen:
+                seen.add(folded)
+                yield folded, rank
 
 
 class TermMatcher:
     """Finds the Chinese forms of glossary entries in text.
 
     Build it with :meth:`from_glossary` (or :meth:`from_entries`, or from a
-    mapping form → entry id). When two entries share a form, an entry's main
-    form (``zh``, ``zh_hant``) wins over another's variant, and otherwise the
-    later entry wins (user term files are loaded after the shipped ones).
+    mapping form → entry id). When two entries share a form (folded), an entry's main
+    form (``zh``, ``zh_hant``) wins over another's variant or regional form, and
+    otherwise the later entry wins (user term files are loaded after the shipped ones).
+
+    :attr:`forms` and :attr:`entry_ids` are indexed by the form index of a match:
+    the folded forms first, then each spelling of them met in text (traditional,
+    mixed), added as they are met.
     """
 
     def __init__(self, forms: Mapping[str, str]) -> None:
-        items = [(form, entry_id) for form, entry_id in forms.items() if form]
-        self.forms: tuple[str, ...] = tuple(form for form, _ in items)
-        self.entry_ids: tuple[str, ...] = tuple(entry_id for _, entry_id in items)
+        chosen: dict[str, str] = {}
+        for form, entry_id in forms.items():
+            if form:
+                chosen[fold_hanzi(form)] = entry_id
+        self.forms: list[str] | dict[int, str] = list(chosen)
+        self.entry_ids: list[str] | dict[int, str] = list(chosen.values())
         self.max_len: int = max(map(len, self.forms), default=0)
+        self._count = len(self.forms)
         self._longest = None
         self._standard = None
 
     _candidates: "_Candidates | None" = None
     _patterns: "tuple[str, ...] | None" = None  # every form, when ``forms`` is a map
     _pattern_idx: "list[int] | None" = None  # the map's key of each of them
+    _scripts: "_Scripts | None" = None
+    _surfaces: "dict[str, int] | None" = None  # spelling → its form index
 
     # ----------------------------------------------------------------- building
 
@@ -105,8 +152,6 @@ class TermMatcher:
         chosen: dict[str, tuple[int, str]] = {}
         for entry in entries:
             for form, rank in entry_forms(entry):
-                if not form:
-                    continue
                 previous = chosen.get(form)
                 if previous is None or rank <= previous[0]:
                     chosen[form] = (rank, entry.id)
@@ -139,6 +184,7 @@ class TermMatcher:
         matcher.forms = {}
         matcher.entry_ids = {}
         matcher.max_len = max(lengths, default=0)
+        matcher._count = count
         matcher._longest = matcher._standard = None
         matcher._candidates = _Candidates(store, count, [n for n in lengths if isinstance(n, int)],
                                           set(heads))
@@ -149,33 +195,52 @@ class TermMatcher:
         """Every form of a store, for the automaton (in the order of the form table)."""
         rows = store.query("SELECT form, eid FROM form")
         matcher = cls.__new__(cls)
-        matcher.forms = tuple(form for form, _ in rows)
-        matcher.entry_ids = tuple(eid for _, eid in rows)
+        matcher.forms = [form for form, _ in rows]
+        matcher.entry_ids = [eid for _, eid in rows]
         matcher.max_len = max(map(len, matcher.forms), default=0)
+        matcher._count = len(rows)
         matcher._longest = matcher._standard = None
         return matcher
 
     def __len__(self) -> int:
+        """How many (folded) forms the matcher looks for."""
         if self._candidates is not None:
             return self._candidates.count
-        return len(self.forms)
+        return self._count
+
+    def _folded_forms(self) -> "tuple[str, ...] | list[str]":
+        return self._patterns if self._patterns is not None else self.forms[:self._count]
 
     def _automaton(self, overlapping: bool):
-        import ahocorasick_rs as ac
-
-        patterns = self._patterns if self._patterns is not None else self.forms
         if overlapping:
             if self._standard is None:
-                self._standard = ac.AhoCorasick(patterns, matchkind=ac.MATCHKIND_STANDARD,
-                                                store_patterns=False)
+                self._standard = _build(self._folded_forms(), True)
             return self._standard
         if self._longest is None:
-            kwargs = {}
-            if len(patterns) <= DFA_MAX_PATTERNS:
-                kwargs["implementation"] = ac.Implementation.DFA
-            self._longest = ac.AhoCorasick(patterns, matchkind=ac.MATCHKIND_LEFTMOST_LONGEST,
-                                           store_patterns=False, **kwargs)
+            self._longest = _build(self._folded_forms(), False)
         return self._longest
+
+    def _key_of(self, spelling: str, key: int) -> int:
+        """The form index of ``spelling``, a spelling of the form at ``key``: that index
+        when it is the form itself, else its own (made the first time it is met)."""
+        if self.forms[key] == spelling:
+            return key
+        surfaces = self._surfaces
+        if surfaces is None:
+            surfaces = self._surfaces = {}
+        known = surfaces.get(spelling)
+        if known is not None:
+            return known
+        if isinstance(self.forms, list):
+            known = len(self.forms)
+            self.forms.append(spelling)
+            self.entry_ids.append(self.entry_ids[key])  # type: ignore[union-attr]
+        else:  # keyed by the form table's idx: spellings take negative keys
+            known = -1 - len(surfaces)
+            self.forms[known] = spelling
+            self.entry_ids[known] = self.entry_ids[key]
+        surfaces[spelling] = known
+        return known
 
     # ----------------------------------------------------------------- searching
 
@@ -184,15 +249,62 @@ class TermMatcher:
         candidates = self._candidates
         if candidates is not None:
             if candidates.worth_it(len(text)):
-                return candidates.search(text, overlapping, self.forms, self.entry_ids)
+                folded = fold_hanzi(text)
+                found = candidates.search(folded, overlapping, self.forms, self.entry_ids)
+                return self._spelt(text, found) if folded != text else found
             self._load_all(candidates.store)
-        found = self._automaton(overlapping).find_matches_as_indexes(text, overlapping=overlapping)
-        if self._pattern_idx is not None:
-            keys = self._pattern_idx
-            found = [(keys[i], s, e) for i, s, e in found]
+        if self._scripts is None:
+            self._scripts = _Scripts(self._folded_forms())
+        how = self._scripts.how(text)
+        if how is _AS_IT_IS:
+            found = self._automaton(overlapping).find_matches_as_indexes(text, overlapping=overlapping)
+            if self._pattern_idx is not None:
+                keys = self._pattern_idx
+                found = [(keys[i], s, e) for i, s, e in found]
+        elif how is _TRADITIONAL and self._traditional(overlapping) is not None:
+            automaton, keys = self._traditional(overlapping)
+            found = [(keys[i], s, e) for i, s, e in
+                     automaton.find_matches_as_indexes(text, overlapping=overlapping)]
+        else:
+            found = self._automaton(overlapping).find_matches_as_indexes(
+                fold_hanzi(text), overlapping=overlapping)
+            if self._pattern_idx is not None:
+                keys = self._pattern_idx
+                found = [(keys[i], s, e) for i, s, e in found]
+            found = self._spelt(text, found)
         if overlapping:
             found.sort(key=lambda m: (m[1], -m[2]))
         return found
+
+    def _spelt(self, text: str, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Matches made on the folded text, each given the form index of its own
+        spelling in ``text``."""
+        key_of = self._key_of
+        return [(key_of(text[s:e], key), s, e) for key, s, e in found]
+
+    _spelling_keys: "list[int] | None" = None
+    _spelling_automata: "dict[bool, object] | None" = None
+
+    def _traditional(self, overlapping: bool):
+        """The automaton of every traditional spelling of the folded forms, and the form
+        index of each spelling; None when they are too many (see :class:`_Scripts`)."""
+        if self._spelling_automata is None:
+            self._spelling_automata = {}
+            spellings = self._scripts.spellings(self._folded_forms())  # type: ignore[union-attr]
+            if spellings is None:
+                self._spelling_keys = None
+            else:
+                keys_of = self._pattern_idx
+                self._spelling_patterns = [spelling for spelling, _ in spellings]
+                self._spelling_keys = [self._key_of(spelling, keys_of[i] if keys_of is not None else i)
+                                       for spelling, i in spellings]
+        if self._spelling_keys is None:
+            return None
+        automaton = self._spelling_automata.get(overlapping)
+        if automaton is None:
+            automaton = self._spelling_automata[overlapping] = _build(self._spelling_patterns,
+                                                                        overlapping)
+        return automaton, self._spelling_keys
 
     def _load_all(self, store) -> None:
         """From candidate look-ups to the automaton of every form. The maps of forms and
@@ -204,18 +316,19 @@ class TermMatcher:
         self.forms.update((idx, form) for idx, form, _ in rows)  # type: ignore[union-attr]
         self.entry_ids.update((idx, eid) for idx, _, eid in rows)  # type: ignore[union-attr]
         self._candidates = None
+        self._scripts = self._spelling_automata = None
 
     def find_matches(self, text: str, overlapping: bool = False) -> list[Match]:
         """Raw matches ``(start, end, form_index)`` in ``text``, in reading order."""
-        if not text or (not self.forms and self._candidates is None):
+        if not text or (not self._count and self._candidates is None):
             return []
         return [(start, end, index) for index, start, end in self._search(text, overlapping)]
 
     def find_spans(self, text: str, overlapping: bool = False) -> list[Span]:
         """Every glossary term in ``text``: leftmost-longest without overlaps, or all of them."""
+        found = self.find_matches(text, overlapping)
         ids, forms = self.entry_ids, self.forms
-        return [Span(start, end, forms[index], ids[index])
-                for start, end, index in self.find_matches(text, overlapping)]
+        return [Span(start, end, forms[index], ids[index]) for start, end, index in found]
 
     def iter_chunk_matches(self, chunks: Iterable[str],
                            overlapping: bool = False) -> Iterator[tuple[int, str, list[Match]]]:
@@ -260,7 +373,7 @@ class TermMatcher:
                         yield offset, buffer, []
                     return
                 continue
-            found = self._search(buffer, overlapping) if (self.forms or self._candidates) else []
+            found = self._search(buffer, overlapping) if (self._count or self._candidates) else []
             # Matches are in order of start: those starting before ``limit`` are final.
             cut = bisect_left(found, limit, key=_start)
             resume = limit
@@ -276,10 +389,79 @@ class TermMatcher:
 
     def iter_spans(self, chunks: Iterable[str], overlapping: bool = False) -> Iterator[Span]:
         """:meth:`find_spans` over text given in pieces; offsets are global."""
-        ids, forms = self.entry_ids, self.forms
         for _offset, _piece, matches in self.iter_chunk_matches(chunks, overlapping):
+            ids, forms = self.entry_ids, self.forms
             for start, end, index in matches:
                 yield Span(start, end, forms[index], ids[index])
+
+
+def _build(patterns, overlapping: bool):
+    import ahocorasick_rs as ac
+
+    if overlapping:
+        return ac.AhoCorasick(patterns, matchkind=ac.MATCHKIND_STANDARD, store_patterns=False)
+    kwargs = {}
+    if len(patterns) <= DFA_MAX_PATTERNS:
+        kwargs["implementation"] = ac.Implementation.DFA
+    return ac.AhoCorasick(patterns, matchkind=ac.MATCHKIND_LEFTMOST_LONGEST,
+                          store_patterns=False, **kwargs)
+
+
+# How a piece of text is searched (see the module's docstring).
+_AS_IT_IS, _TRADITIONAL, _FOLDED = "as it is", "traditional", "folded"
+
+
+def _char_class(chars: Iterable[str]) -> "re.Pattern[str] | None":
+    chars = sorted(set(chars))
+    return re.compile("[" + "".join(map(re.escape, chars)) + "]") if chars else None
+
+
+class _Scripts:
+    """What the folded forms need of a text's characters: which characters the fold
+    would change (only those that fold into a character of some form matter), and,
+    for each character of the forms, the spellings traditional text gives it."""
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        from glossary.normalize import hanzi_classes, traditional_characters
+
+        classes = hanzi_classes()
+        traditional = traditional_characters()
+        used = {c for form in forms for c in form if c in classes}
+        # Per character of the forms, its traditional spellings (一 for 一: one class).
+        self.written = {c: tuple(m for m in classes[c] if m in traditional) for c in used}
+        self.folding = _char_class(m for c in used for m in classes[c][1:])
+        self.outside = _char_class(m for c in used for m in classes[c]
+                                   if m not in self.written[c])
+
+    def how(self, text: str) -> str:
+        if self.folding is None or not self.folding.search(text):
+            return _AS_IT_IS
+        if self.outside is None or not self.outside.search(text):
+            return _TRADITIONAL
+        return _FOLDED
+
+    def spellings(self, forms) -> "list[tuple[str, int]] | None":
+        """Every traditional spelling of every form that has a character the fold joins
+        (with the form's position), or None past :data:`MAX_SPELLINGS`."""
+        written = self.written
+        options = []
+        total = 0
+        budget = min(MAX_SPELLINGS, max(1000, SPELLINGS_PER_FORM * len(forms)))
+        for i, form in enumerate(forms):
+            if not any(c in written for c in form):
+                continue  # the same in both scripts: the form itself is its spelling
+            choices = [written[c] if c in written else (c,) for c in form]
+            total += prod(map(len, choices))
+            if total > budget:
+                return None
+            options.append((choices, i))
+        out = []
+        for choices, i in options:
+            out.extend(("".join(p), i) for p in product(*choices))
+        # A form the same in both scripts is also searched: its own spelling.
+        spelt = {i for _, i in options}
+        out.extend((form, i) for i, form in enumerate(forms) if i not in spelt)
+        return out
 
 
 class _Candidates:

@@ -1,14 +1,21 @@
-"""Folding of Latin text for comparison: case, accents, apostrophes, dashes, spaces.
+"""Folding text for comparison: Latin case, accents, apostrophes, dashes, spaces; and
+Chinese characters to their simplified forms.
 
 French and English renderings are compared folded, so that "Économie des basses
 altitudes", "economie des basses altitudes" and "l’économie des basses altitudes"
 meet. Folding never changes the number of words, only their spelling.
+
+Chinese text is folded character by character (:func:`fold_hanzi`), with OpenCC's
+tables (:mod:`glossary.hanzi_tables`), so that 醫療衞生, 醫療衛生 and 医疗卫生, or
+製造業, 制造業 and 制造业, meet; the fold keeps the length, so an offset in the folded
+text is an offset in the text.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Typographic apostrophes and quotes that stand for the ASCII apostrophe.
 _APOSTROPHES = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u00b4\u0060\u2032"), "'")
@@ -35,3 +42,79 @@ def fold(text: str) -> str:
 def drop_elision(text: str) -> str:
     """Remove French elided articles and particles: ``l'économie`` → ``économie``."""
     return _ELISION.sub("", text)
+
+
+# --------------------------------------------------------------------------- Chinese characters
+
+# Below this length a text is folded with the small table (building the large one
+# costs a few milliseconds; it folds long texts several times faster).
+_SHORT_TEXT = 256
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+@lru_cache(maxsize=1)
+def _fold_map() -> dict[str, str]:
+    from glossary.hanzi_tables import FOLD_FROM, FOLD_TO
+
+    return dict(zip(FOLD_FROM, FOLD_TO))
+
+
+@lru_cache(maxsize=1)
+def _small_table() -> dict[int, int]:
+    return {ord(a): ord(b) for a, b in _fold_map().items()}
+
+
+@lru_cache(maxsize=1)
+def _large_tables() -> tuple[list[int], dict[int, int]]:
+    """A list indexed by code point for the Basic Multilingual Plane (the fastest table
+    ``str.translate`` reads), and the characters beyond it."""
+    table = list(range(0x10000))
+    astral: dict[int, int] = {}
+    for a, b in _fold_map().items():
+        if ord(a) < 0x10000:
+            table[ord(a)] = ord(b)
+        else:
+            astral[ord(a)] = ord(b)
+    return table, astral
+
+
+def fold_hanzi(text: str) -> str:
+    """``text`` with each traditional or variant Chinese character replaced by its
+    simplified form, one character for one (the length is kept, so offsets carry over):
+    the *simplified shadow* of a text, for matching and for cutting into words.
+
+    The table is OpenCC's, applied character by character: ``t2s`` (產 → 产, 爲 → 为,
+    溼 → 湿), then the Hong Kong and Taiwan variant tables for what ``t2s`` leaves
+    (衞 → 卫, 著 → 着). One-to-many characters fold towards the simplified form they
+    share (髮 and 發 → 发, 乾 and 幹 → 干), so two different traditional words may fold
+    alike; that is safe for matching, where both sides are folded, and wrong for
+    reading aloud: pinyin uses OpenCC's phrase conversion instead
+    (:func:`glossary.pinyin.reading_text`). Everything else is left as it is."""
+    if text.isascii():
+        return text
+    if len(text) < _SHORT_TEXT:
+        return text.translate(_small_table())
+    table, astral = _large_tables()
+    folded = text.translate(table)  # code points past the list are left as they are
+    if astral and _ASTRAL.search(folded):
+        folded = folded.translate(astral)
+    return folded
+
+
+@lru_cache(maxsize=1)
+def hanzi_classes() -> dict[str, str]:
+    """Each simplified character that the fold joins others to, with all of them, itself
+    first: ``卫`` → ``卫衛衞``, ``发`` → ``发髮發``."""
+    classes: dict[str, list[str]] = {}
+    for a, b in _fold_map().items():
+        classes.setdefault(b, [b]).append(a)
+    return {b: "".join(members) for b, members in classes.items()}
+
+
+@lru_cache(maxsize=1)
+def traditional_characters() -> frozenset[str]:
+    """The characters of :func:`hanzi_classes` that OpenCC writes in traditional text
+    (業, 衛, 衞, 系 of 系統, 后 of 皇后; not 业, not 卫)."""
+    from glossary.hanzi_tables import TRADITIONAL
+
+    return frozenset(TRADITIONAL)
