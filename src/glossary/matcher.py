@@ -536,7 +536,8 @@ class _Candidates:
 
 @dataclass(frozen=True, slots=True)
 class TermInfo:
-    """What text commands show of an entry (a light stand-in for :class:`~glossary.model.Entry`)."""
+    """What text commands show of an entry (a light stand-in for :class:`~glossary.model.Entry`):
+    ``zh`` in the reader's script (see :meth:`TermTable.set_script`), ``zh_hant`` as written."""
 
     id: str
     zh: str
@@ -557,14 +558,28 @@ class TermTable:
     def __init__(self, rows: dict[str, list]) -> None:
         self._rows = rows
         self._made: dict[str, TermInfo] = {}
+        self.script = None
 
     @classmethod
     def from_glossary(cls, glossary: "Glossary") -> "TermTable":
-        return cls({e.id: [getattr(e, f) for f in _INFO_FIELDS] for e in glossary})
+        return cls({e.id: [getattr(e, f) for f in (*_INFO_FIELDS, "zh_regional")] for e in glossary})
 
     @classmethod
     def from_store(cls, store) -> "TermTable":
         return _StoreTermTable(store)
+
+    def set_script(self, script) -> None:
+        """Show ``zh`` in this :class:`~glossary.model.Script` (None: simplified)."""
+        self.script = script
+        self._made.clear()
+
+    def _info(self, entry_id: str, data: dict) -> TermInfo:
+        from glossary.model import zh_in_script
+
+        values = [data.get(f) for f in _INFO_FIELDS]
+        if self.script is not None:
+            values[0] = zh_in_script(data, self.script)
+        return TermInfo(entry_id, *values)
 
     def get(self, entry_id: str) -> TermInfo | None:
         info = self._made.get(entry_id)
@@ -572,7 +587,8 @@ class TermTable:
             row = self._rows.get(entry_id)
             if row is None:
                 return None
-            info = self._made[entry_id] = TermInfo(entry_id, *row)
+            info = self._made[entry_id] = self._info(
+                entry_id, dict(zip((*_INFO_FIELDS, "zh_regional"), row)))
         return info
 
     def __len__(self) -> int:
@@ -597,8 +613,7 @@ class _StoreTermTable(TermTable):
                                      (entry_id,))
             if not rows:
                 return None
-            data = self._store.record(*rows[0])
-            self._made[entry_id] = TermInfo(entry_id, *(data.get(f) for f in _INFO_FIELDS))
+            self._made[entry_id] = self._info(entry_id, self._store.record(*rows[0]))
         return self._made[entry_id]
 
     def __len__(self) -> int:

@@ -12,8 +12,8 @@ from typing import Annotated, Iterable, Iterator, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption,
-                                 NoBuiltinOption, TermsOption, command_app, console, out,
-                                 stdout_is_terminal)
+                                 NoBuiltinOption, ScriptOption, TermsOption, command_app, console,
+                                 out, stdout_is_terminal)
 from glossary.errors import InputError, UsageError
 from glossary.highlight import Gloss
 
@@ -339,6 +339,7 @@ def highlight(
     colour_by: Annotated[ColourBy, typer.Option(
         "--colour-by", "--color-by", case_sensitive=False,
         help="Colour terms by category or by domain.")] = ColourBy.CATEGORY,
+    script: ScriptOption = None,
     encoding: EncodingOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
@@ -362,6 +363,7 @@ def highlight(
     if isinstance(chunks, list) and not chunks[0].endswith("\n"):
         chunks = [chunks[0] + "\n"]  # a text argument is a line: it ends with a line break
     matcher, glossary = _term_index(terms, no_builtin)
+    glossary.set_script(script)
     stream = out()
     only_summary = summary_only or (summary and fmt in MACHINE)
 
@@ -391,7 +393,7 @@ def highlight(
 
         name = source_name(file or "-") if file in (None, "-") or Path(file).is_file() else "text"
         tally = write_page(blocks, matcher, glossary, stream, gloss=gloss_kind, ruby=ruby,
-                           colour_by=colour_by.value, title=f"{name} — glossary terms",
+                           colour_by=colour_by.value, script=script, title=f"{name} — glossary terms",
                            note=f"{len(glossary)} glossary entries; hover or focus a term "
                                 "for its renderings.")
     elif fmt is HighlightFormat.MD:
