@@ -13,7 +13,9 @@ character converted on a line of its own, so no phrase of its dictionaries appli
   folded to the first change, in that order: ``產`` and ``産`` → ``产`` (``t2s``),
   ``衞`` → ``卫`` (only ``hk2s`` knows it), ``著`` → ``着`` (``tw2s``). A result that
   is itself the simplified form of another character is kept as it is: ``麼`` → ``么``,
-  not on to ``幺``.
+  not on to ``幺``. Folds to characters beyond the Basic Multilingual Plane (the
+  rare simplified forms of OpenCC's ``TSCharactersExt``, which fonts and jieba lack)
+  are left out: such a character stays as it is.
 - **the traditional alphabet**: of the characters the fold joins (a simplified
   character and the characters folded to it), those that OpenCC writes in
   traditional text: the output of ``s2t``, ``s2tw``, ``s2hk`` and ``s2twp`` for every
@@ -73,7 +75,8 @@ def fold_pairs() -> dict[str, str]:
         while target in first and target not in simplified and target not in seen:
             seen.add(target)
             target = first[target]
-        fold[char] = target
+        if ord(target) <= 0xFFFF:
+            fold[char] = target
     return fold
 
 

@@ -350,10 +350,12 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
         words = cut_as[zh]
         han_words = [w for w in words if _HAN.search(w)]
         # Weighted by length: a rare two-character word says more than a common character.
-        specificity = (sum(background.idf(w) * len(w) for w in han_words)
+        # The dictionary and the shapes are simplified: a traditional candidate is weighed
+        # as its simplified shadow.
+        specificity = (sum(background.idf(fold_hanzi(w)) * len(w) for w in han_words)
                        / sum(len(w) for w in han_words))
-        score = count * specificity * _shape(words, zh)
-        if zh in contains and not zh.endswith(HEADS):
+        score = count * specificity * _shape(words, fold_hanzi(zh))
+        if zh in contains and not fold_hanzi(zh).endswith(HEADS):
             score *= 0.5
         if not whole.get(zh):
             score *= 0.5  # always next to a lone character: probably cut from a longer word

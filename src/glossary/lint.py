@@ -255,19 +255,20 @@ def _regional_check(item: Fields, cut: WordCutter | None) -> list[Problem]:
     from glossary.normalize import fold_hanzi
 
     problems = []
-    own = {fold_hanzi(f): name for f, name in ((item.zh_hant, "zh_hant"), (item.zh, "zh")) if f}
+    own = {fold_hanzi(f) for f in (item.zh, item.zh_hant) if f}
     seen: set[tuple[str, str]] = set()
     for text, region in item.zh_regional:
         folded = fold_hanzi(text)
-        if folded in own:
-            name = own[folded]
-            same = text in (item.zh, item.zh_hant)
+        if text in (item.zh_hant, item.zh):
+            name = "zh_hant" if text == item.zh_hant else "zh"
+            problems.append(item.problem("zh_regional", "zh_regional",
+                                         f"zh_regional {text!r} ({region}) is the {name}",
+                                         "leave it out"))
+        elif folded in own:
             problems.append(item.problem(
                 "zh_regional", "zh_regional",
-                f"zh_regional {text!r} ({region}) is the {name}" if same else
-                f"zh_regional {text!r} ({region}) differs from the {name} only in characters, "
-                "which matching folds anyway: a regional form is for other words",
-                "leave it out"))
+                f"zh_regional {text!r} ({region}) differs from zh / zh_hant only in characters, "
+                "which matching folds anyway: a regional form is for other words", "leave it out"))
         elif (folded, region) in seen:
             problems.append(item.problem("zh_regional", "zh_regional",
                                          f"zh_regional {text!r} ({region}) is given twice"))
@@ -356,7 +357,7 @@ def _regional_elsewhere(entry: Entry, item: Fields,
         for other, name in forms.get(fold_hanzi(regional.text), ()):
             if other is entry or other.id in entry.see_also or entry.id in other.see_also:
                 continue
-            marked = repr(other.id) if name in ("zh", "zh_hant") else "the later of the two entries"
+            marked = "that entry" if name in ("zh", "zh_hant") else "the later of the two entries"
             problems.append(item.problem(
                 "zh_regional", "zh_regional",
                 f"zh_regional {regional.text!r} ({regional.region.value}) is also the {name} of "

@@ -53,7 +53,6 @@ way to run code for whoever can write to the cache directory.
 from __future__ import annotations
 
 import json
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import product
@@ -80,6 +79,15 @@ CANDIDATE_CHARS_PER_FORM = 0.5
 # at most this many (and this many times the forms); past it, traditional text is folded.
 MAX_SPELLINGS = 200_000
 SPELLINGS_PER_FORM = 8
+# A text whose first SAMPLE_CHARS characters have one in SPARSE_SHARE or more that fold
+# is first searched as traditional text.
+SAMPLE_CHARS = 4096
+SPARSE_SHARE = 50
+# Characters are folded one by one while they are fewer than one in FOLD_ONE_BY_ONE.
+FOLD_ONE_BY_ONE = 16
+# When the lines to fold again make more than one DIRTY_SHARE-th of a text, it is
+# folded whole (one search rather than one per line).
+DIRTY_SHARE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,13 +219,21 @@ class TermMatcher:
     def _folded_forms(self) -> "tuple[str, ...] | list[str]":
         return self._patterns if self._patterns is not None else self.forms[:self._count]
 
+    def _scripts_of(self) -> "_Scripts":
+        if self._scripts is None:
+            self._scripts = _Scripts(self._folded_forms())
+        return self._scripts
+
     def _automaton(self, overlapping: bool):
+        """The automaton of the folded forms, followed by one pattern for each character
+        that folds into a character of a form (see :class:`_Scripts`)."""
         if overlapping:
             if self._standard is None:
-                self._standard = _build(self._folded_forms(), True)
+                self._standard = _build([*self._folded_forms(), *self._scripts_of().folding],
+                                        True)
             return self._standard
         if self._longest is None:
-            self._longest = _build(self._folded_forms(), False)
+            self._longest = _build([*self._folded_forms(), *self._scripts_of().folding], False)
         return self._longest
 
     def _key_of(self, spelling: str, key: int) -> int:
@@ -245,7 +261,12 @@ class TermMatcher:
     # ----------------------------------------------------------------- searching
 
     def _search(self, text: str, overlapping: bool) -> list[tuple[int, int, int]]:
-        """The automaton's own triples ``(form_index, start, end)``, in reading order."""
+        """The automaton's own triples ``(form_index, start, end)``, in reading order.
+
+        Each automaton also looks for the characters that would make its answer wrong
+        (*sentinels*: characters that fold, for the folded forms; characters outside
+        the traditional spellings, for those): when none is met, its answer on the text
+        as it is is the answer; else the text is folded and searched again."""
         candidates = self._candidates
         if candidates is not None:
             if candidates.worth_it(len(text)):
@@ -253,28 +274,90 @@ class TermMatcher:
                 found = candidates.search(folded, overlapping, self.forms, self.entry_ids)
                 return self._spelt(text, found) if folded != text else found
             self._load_all(candidates.store)
-        if self._scripts is None:
-            self._scripts = _Scripts(self._folded_forms())
-        how = self._scripts.how(text)
-        if how is _AS_IT_IS:
-            found = self._automaton(overlapping).find_matches_as_indexes(text, overlapping=overlapping)
-            if self._pattern_idx is not None:
-                keys = self._pattern_idx
-                found = [(keys[i], s, e) for i, s, e in found]
-        elif how is _TRADITIONAL and self._traditional(overlapping) is not None:
-            automaton, keys = self._traditional(overlapping)
-            found = [(keys[i], s, e) for i, s, e in
-                     automaton.find_matches_as_indexes(text, overlapping=overlapping)]
+        scripts = self._scripts_of()
+        if scripts.looks_traditional(text):
+            traditional = self._traditional(overlapping)
+            if traditional is not None:
+                automaton, keys, spellings = traditional
+                found = automaton.find_matches_as_indexes(text, overlapping=overlapping)
+                if not any(i >= spellings for i, _, _ in found):
+                    found = [(keys[i], s, e) for i, s, e in found]
+                else:  # a character outside the traditional spellings: fold
+                    found = self._folded_search(text, fold_hanzi(text), overlapping)
+            else:
+                found = self._folded_search(text, fold_hanzi(text), overlapping)
         else:
-            found = self._automaton(overlapping).find_matches_as_indexes(
-                fold_hanzi(text), overlapping=overlapping)
-            if self._pattern_idx is not None:
+            automaton = self._automaton(overlapping)
+            found = automaton.find_matches_as_indexes(text, overlapping=overlapping)
+            count = len(self._folded_forms())
+            sentinels = [s for i, s, _ in found if i >= count]
+            if sentinels:  # characters that fold: the lines that have them, folded
+                found = self._refolded(text, found, sentinels, overlapping)
+            elif self._pattern_idx is not None:
                 keys = self._pattern_idx
                 found = [(keys[i], s, e) for i, s, e in found]
-            found = self._spelt(text, found)
         if overlapping:
             found.sort(key=lambda m: (m[1], -m[2]))
         return found
+
+    def _refolded(self, text: str, found: list, sentinels: list[int],
+                  overlapping: bool) -> list[tuple[int, int, int]]:
+        """The matches of ``text`` given those of the text as it is (``found``) and where
+        it has characters that fold: the lines holding them are folded and searched again,
+        the others keep their matches (no form has a line break, so no match crosses
+        one). A text of one line, or with many such characters, is folded whole."""
+        scripts = self._scripts_of()
+        if self._multiline or "\n" not in text or len(sentinels) * SPARSE_SHARE >= len(text):
+            return self._folded_search(text, scripts.fold(text, sentinels), overlapping)
+        lines: list[list[int]] = []  # [start, end] of the lines to fold, in order
+        for p in sentinels:
+            if lines and p < lines[-1][1]:
+                continue
+            start = text.rfind("\n", 0, p) + 1
+            end = text.find("\n", p) + 1 or len(text)
+            if lines and start <= lines[-1][1]:
+                lines[-1][1] = end
+            else:
+                lines.append([start, end])
+        if sum(end - start for start, end in lines) * DIRTY_SHARE > len(text):
+            return self._folded_search(text, scripts.fold(text, sentinels), overlapping)
+        if overlapping:
+            found = sorted(found, key=lambda m: (m[1], -m[2]))
+        keys = self._pattern_idx
+
+        def kept(part: list) -> list:  # matches of lines without such characters
+            return part if keys is None else [(keys[i], s, e) for i, s, e in part]
+
+        out: list[tuple[int, int, int]] = []
+        k = 0
+        for start, end in lines:
+            before = bisect_left(found, start, lo=k, key=_start)
+            out.extend(kept(found[k:before]))
+            k = bisect_left(found, end, lo=before, key=_start)  # this line's: searched again
+            piece = text[start:end]
+            where = [p - start for p in sentinels if start <= p < end]
+            out.extend((key, s + start, e + start) for key, s, e in
+                       self._folded_search(piece, scripts.fold(piece, where), overlapping))
+        out.extend(kept(found[k:]))
+        return out
+
+    _has_newline: "bool | None" = None
+
+    @property
+    def _multiline(self) -> bool:
+        """Whether some form has a line break (then a text is folded whole)."""
+        if self._has_newline is None:
+            self._has_newline = any("\n" in form for form in self._folded_forms())
+        return self._has_newline
+
+    def _folded_search(self, text: str, folded: str, overlapping: bool) -> list[tuple[int, int, int]]:
+        """The matches of the folded text, each given the form index of its own spelling
+        in ``text``."""
+        found = self._automaton(overlapping).find_matches_as_indexes(folded, overlapping=overlapping)
+        if self._pattern_idx is not None:
+            keys = self._pattern_idx
+            found = [(keys[i], s, e) for i, s, e in found]
+        return self._spelt(text, found)
 
     def _spelt(self, text: str, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Matches made on the folded text, each given the form index of its own
@@ -286,11 +369,12 @@ class TermMatcher:
     _spelling_automata: "dict[bool, object] | None" = None
 
     def _traditional(self, overlapping: bool):
-        """The automaton of every traditional spelling of the folded forms, and the form
-        index of each spelling; None when they are too many (see :class:`_Scripts`)."""
+        """The automaton of every traditional spelling of the folded forms followed by
+        the characters outside them, the form index of each spelling, and how many
+        spellings there are; None when they are too many (see :class:`_Scripts`)."""
         if self._spelling_automata is None:
             self._spelling_automata = {}
-            spellings = self._scripts.spellings(self._folded_forms())  # type: ignore[union-attr]
+            spellings = self._scripts_of().spellings(self._folded_forms())
             if spellings is None:
                 self._spelling_keys = None
             else:
@@ -302,9 +386,9 @@ class TermMatcher:
             return None
         automaton = self._spelling_automata.get(overlapping)
         if automaton is None:
-            automaton = self._spelling_automata[overlapping] = _build(self._spelling_patterns,
-                                                                        overlapping)
-        return automaton, self._spelling_keys
+            automaton = self._spelling_automata[overlapping] = _build(
+                [*self._spelling_patterns, *self._scripts_of().outside], overlapping)
+        return automaton, self._spelling_keys, len(self._spelling_patterns)
 
     def _load_all(self, store) -> None:
         """From candidate look-ups to the automaton of every form. The maps of forms and
@@ -316,7 +400,8 @@ class TermMatcher:
         self.forms.update((idx, form) for idx, form, _ in rows)  # type: ignore[union-attr]
         self.entry_ids.update((idx, eid) for idx, _, eid in rows)  # type: ignore[union-attr]
         self._candidates = None
-        self._scripts = self._spelling_automata = None
+        self._scripts = self._spelling_automata = self._has_newline = None
+        self._longest = self._standard = None
 
     def find_matches(self, text: str, overlapping: bool = False) -> list[Match]:
         """Raw matches ``(start, end, form_index)`` in ``text``, in reading order."""
@@ -407,18 +492,9 @@ def _build(patterns, overlapping: bool):
                           store_patterns=False, **kwargs)
 
 
-# How a piece of text is searched (see the module's docstring).
-_AS_IT_IS, _TRADITIONAL, _FOLDED = "as it is", "traditional", "folded"
-
-
-def _char_class(chars: Iterable[str]) -> "re.Pattern[str] | None":
-    chars = sorted(set(chars))
-    return re.compile("[" + "".join(map(re.escape, chars)) + "]") if chars else None
-
-
 class _Scripts:
     """What the folded forms need of a text's characters: which characters the fold
-    would change (only those that fold into a character of some form matter), and,
+    would change into a character of some form (only those can change a match), and,
     for each character of the forms, the spellings traditional text gives it."""
 
     def __init__(self, forms: Iterable[str]) -> None:
@@ -429,16 +505,33 @@ class _Scripts:
         used = {c for form in forms for c in form if c in classes}
         # Per character of the forms, its traditional spellings (一 for 一: one class).
         self.written = {c: tuple(m for m in classes[c] if m in traditional) for c in used}
-        self.folding = _char_class(m for c in used for m in classes[c][1:])
-        self.outside = _char_class(m for c in used for m in classes[c]
-                                   if m not in self.written[c])
+        self.folding = sorted({m for c in used for m in classes[c][1:]})
+        self.outside = sorted({m for c in used for m in classes[c] if m not in self.written[c]})
 
-    def how(self, text: str) -> str:
-        if self.folding is None or not self.folding.search(text):
-            return _AS_IT_IS
-        if self.outside is None or not self.outside.search(text):
-            return _TRADITIONAL
-        return _FOLDED
+    @staticmethod
+    def looks_traditional(text: str) -> bool:
+        """Whether the beginning of ``text`` has traditional characters in number."""
+        sample = text[:SAMPLE_CHARS]
+        changed = sum(1 for a, b in zip(sample, fold_hanzi(sample)) if a != b)
+        return changed * SPARSE_SHARE >= len(sample) > 0
+
+    @staticmethod
+    def fold(text: str, where: list[int]) -> str:
+        """``text`` folded: at the positions ``where`` only when they are few (simplified
+        text quoting a traditional name), else whole. Only the characters that fold
+        into a character of the forms can change a match."""
+        if len(where) * FOLD_ONE_BY_ONE >= len(text):
+            return fold_hanzi(text)
+        from glossary.normalize import fold_map
+
+        table = fold_map()
+        parts, at = [], 0
+        for i in where:
+            parts.append(text[at:i])
+            parts.append(table.get(text[i], text[i]))
+            at = i + 1
+        parts.append(text[at:])
+        return "".join(parts)
 
     def spellings(self, forms) -> "list[tuple[str, int]] | None":
         """Every traditional spelling of every form that has a character the fold joins

@@ -53,7 +53,8 @@ _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 @lru_cache(maxsize=1)
-def _fold_map() -> dict[str, str]:
+def fold_map() -> dict[str, str]:
+    """The fold of :func:`fold_hanzi`: each character that changes, and what to."""
     from glossary.hanzi_tables import FOLD_FROM, FOLD_TO
 
     return dict(zip(FOLD_FROM, FOLD_TO))
@@ -61,21 +62,23 @@ def _fold_map() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _small_table() -> dict[int, int]:
-    return {ord(a): ord(b) for a, b in _fold_map().items()}
+    return {ord(a): ord(b) for a, b in fold_map().items()}
 
 
 @lru_cache(maxsize=1)
-def _large_tables() -> tuple[list[int], dict[int, int]]:
-    """A list indexed by code point for the Basic Multilingual Plane (the fastest table
-    ``str.translate`` reads), and the characters beyond it."""
+def _large_table() -> list[int]:
+    """A list indexed by code point for the Basic Multilingual Plane: the fastest table
+    ``str.translate`` reads (characters beyond it are left to :func:`_astral`)."""
     table = list(range(0x10000))
-    astral: dict[int, int] = {}
-    for a, b in _fold_map().items():
+    for a, b in fold_map().items():
         if ord(a) < 0x10000:
             table[ord(a)] = ord(b)
-        else:
-            astral[ord(a)] = ord(b)
-    return table, astral
+    return table
+
+
+def _astral(match: "re.Match[str]") -> str:
+    char = match.group()
+    return fold_map().get(char, char)
 
 
 def fold_hanzi(text: str) -> str:
@@ -94,10 +97,9 @@ def fold_hanzi(text: str) -> str:
         return text
     if len(text) < _SHORT_TEXT:
         return text.translate(_small_table())
-    table, astral = _large_tables()
-    folded = text.translate(table)  # code points past the list are left as they are
-    if astral and _ASTRAL.search(folded):
-        folded = folded.translate(astral)
+    folded = text.translate(_large_table())  # code points past the list are left as they are
+    if _ASTRAL.search(folded):  # rare: one by one
+        folded = _ASTRAL.sub(_astral, folded)
     return folded
 
 
@@ -106,7 +108,7 @@ def hanzi_classes() -> dict[str, str]:
     """Each simplified character that the fold joins others to, with all of them, itself
     first: ``卫`` → ``卫衛衞``, ``发`` → ``发髮發``."""
     classes: dict[str, list[str]] = {}
-    for a, b in _fold_map().items():
+    for a, b in fold_map().items():
         classes.setdefault(b, [b]).append(a)
     return {b: "".join(members) for b, members in classes.items()}
 

@@ -25,8 +25,8 @@ SHOW_LABELS = (
     ("see_also", "see also"), ("generated", "generated"), ("imported_from", "imported from"),
     ("origin", "file"), ("overrides", "overrides"),
 )
-SHOW_COLUMNS = ("id", "zh", "zh_hant", "zh_regional", "pinyin", "fr", "en", "domain", "category", "source",
-                "provenance", "note", "origin", "overrides")
+SHOW_COLUMNS = ("id", "zh", "zh_hant", "pinyin", "fr", "en", "domain", "category", "source",
+                "provenance", "note", "origin", "overrides", "zh_regional")
 PROVENANCE_TEXT = {
     "source": "source: Chinese and French both given by the directive's translation",
     "source-fr": "source-fr: French from the directive's translation; Chinese supplied by the editors",
@@ -82,7 +82,7 @@ def show(
                 shown["overrides"] = f"the entry at {record['overrides']} (your file takes precedence)"
             print_entry(con, shown, SHOW_LABELS)
     else:
-        columns = SHOW_COLUMNS if "zh_hans" not in records[0] else ("id", "zh", "zh_hans", *SHOW_COLUMNS[2:])
+        columns = SHOW_COLUMNS if "zh_hans" not in records[0] else (*SHOW_COLUMNS, "zh_hans")
         write_records(records, fmt, out(), columns)
     raise typer.Exit(EXIT_FOUND)
 
