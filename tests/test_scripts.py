@@ -212,6 +212,18 @@ def test_every_way_of_searching_gives_what_the_folded_text_gives(glossary, shipp
         assert all(text[s.start:s.end] == s.text for s in spans)
 
 
+@pytest.mark.parametrize("text", [
+    "井下一网统管中试平枱",  # 枱 (a traditional 台) among simplified forms
+    "推動虛擬電廠與低空經濟發展，发展先进制造业。",
+    "数位孪生與人工智慧\n醫療衞生，新産品",
+    "衞" * 3 + "医疗卫生" + "産",
+])
+def test_mixes_give_what_the_folded_text_gives(glossary, shipped_forms, store_matcher, text):
+    for matcher in (store_matcher, TermMatcher.from_glossary(glossary)):
+        assert [(s.start, s.end, s.entry_id) for s in matcher.find_spans(text)] == \
+            _reference(text, shipped_forms)
+
+
 def test_only_mixed_text_is_folded(glossary, monkeypatch):
     """Simplified and traditional text are searched as they are; a simplified-only
     character next to traditional ones (制造业 in traditional text) makes the text folded."""

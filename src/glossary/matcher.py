@@ -53,7 +53,7 @@ way to run code for whoever can write to the cache directory.
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import product
 from math import prod
@@ -85,9 +85,11 @@ SAMPLE_CHARS = 4096
 SPARSE_SHARE = 50
 # Characters are folded one by one while they are fewer than one in FOLD_ONE_BY_ONE.
 FOLD_ONE_BY_ONE = 16
-# When the lines to fold again make more than one DIRTY_SHARE-th of a text, it is
-# folded whole (one search rather than one per line).
-DIRTY_SHARE = 4
+# When the clauses to fold again make more than half of a text, it is folded whole.
+DIRTY_SHARE = 2
+# What ends a clause (see TermMatcher._refolded).
+CLAUSE_BREAKS = "\n。，；！？：,;!?"
+CLAUSE_WINDOW = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,19 +282,19 @@ class TermMatcher:
             if traditional is not None:
                 automaton, keys, spellings = traditional
                 found = automaton.find_matches_as_indexes(text, overlapping=overlapping)
-                if not any(i >= spellings for i, _, _ in found):
-                    found = [(keys[i], s, e) for i, s, e in found]
-                else:  # a character outside the traditional spellings: fold
+                if found and max(found)[0] >= spellings:  # a character outside them: fold
                     found = self._folded_search(text, fold_hanzi(text), overlapping)
+                else:
+                    found = [(keys[i], s, e) for i, s, e in found]
             else:
                 found = self._folded_search(text, fold_hanzi(text), overlapping)
         else:
             automaton = self._automaton(overlapping)
             found = automaton.find_matches_as_indexes(text, overlapping=overlapping)
             count = len(self._folded_forms())
-            sentinels = [s for i, s, _ in found if i >= count]
-            if sentinels:  # characters that fold: the lines that have them, folded
-                found = self._refolded(text, found, sentinels, overlapping)
+            if found and max(found)[0] >= count:  # characters that fold: their clauses, folded
+                found = self._refolded(text, found, [s for i, s, _ in found if i >= count],
+                                       overlapping)
             elif self._pattern_idx is not None:
                 keys = self._pattern_idx
                 found = [(keys[i], s, e) for i, s, e in found]
@@ -303,52 +305,72 @@ class TermMatcher:
     def _refolded(self, text: str, found: list, sentinels: list[int],
                   overlapping: bool) -> list[tuple[int, int, int]]:
         """The matches of ``text`` given those of the text as it is (``found``) and where
-        it has characters that fold: the lines holding them are folded and searched again,
-        the others keep their matches (no form has a line break, so no match crosses
-        one). A text of one line, or with many such characters, is folded whole."""
+        it has characters that fold: the clauses holding them (up to a line break or
+        a punctuation mark that no form has, which no match can cross) are folded and
+        searched again, the others keep their matches. A text with many such
+        characters, or without such marks, is folded whole."""
         scripts = self._scripts_of()
-        if self._multiline or "\n" not in text or len(sentinels) * SPARSE_SHARE >= len(text):
+        breaks = self._breaks()
+        if not breaks or len(sentinels) * SPARSE_SHARE >= len(text):
             return self._folded_search(text, scripts.fold(text, sentinels), overlapping)
-        lines: list[list[int]] = []  # [start, end] of the lines to fold, in order
+        lines: list[list[int]] = []  # [start, end] of the clauses to fold, in order
         for p in sentinels:
             if lines and p < lines[-1][1]:
                 continue
-            start = text.rfind("\n", 0, p) + 1
-            end = text.find("\n", p) + 1 or len(text)
+            start, end = _clause(text, p, breaks)
             if lines and start <= lines[-1][1]:
                 lines[-1][1] = end
             else:
                 lines.append([start, end])
         if sum(end - start for start, end in lines) * DIRTY_SHARE > len(text):
             return self._folded_search(text, scripts.fold(text, sentinels), overlapping)
+        # The clauses to fold, one after the other, searched at once (no match crosses
+        # the mark that ends each); each match is taken back to its clause.
+        pieces, starts, at = [], [], 0
+        for start, end in lines:
+            pieces.append(text[start:end])
+            starts.append(at)
+            at += end - start
+        joined = "".join(pieces)
+        where, line = [], 0
+        for p in sentinels:
+            while p >= lines[line][1]:
+                line += 1
+            where.append(p - lines[line][0] + starts[line])
+        again = self._folded_search(joined, scripts.fold(joined, where), overlapping)
+        moved = []
+        for key, s, e in again:
+            line = bisect_right(starts, s) - 1
+            shift = lines[line][0] - starts[line]
+            moved.append((key, s + shift, e + shift))
         if overlapping:
             found = sorted(found, key=lambda m: (m[1], -m[2]))
+            moved.sort(key=lambda m: (m[1], -m[2]))
         keys = self._pattern_idx
 
         def kept(part: list) -> list:  # matches of lines without such characters
             return part if keys is None else [(keys[i], s, e) for i, s, e in part]
 
         out: list[tuple[int, int, int]] = []
-        k = 0
+        k = m = 0
         for start, end in lines:
             before = bisect_left(found, start, lo=k, key=_start)
             out.extend(kept(found[k:before]))
-            k = bisect_left(found, end, lo=before, key=_start)  # this line's: searched again
-            piece = text[start:end]
-            where = [p - start for p in sentinels if start <= p < end]
-            out.extend((key, s + start, e + start) for key, s, e in
-                       self._folded_search(piece, scripts.fold(piece, where), overlapping))
+            k = bisect_left(found, end, lo=before, key=_start)  # this line's: folded instead
+            upto = bisect_left(moved, end, lo=m, key=_start)
+            out.extend(moved[m:upto])
+            m = upto
         out.extend(kept(found[k:]))
         return out
 
-    _has_newline: "bool | None" = None
+    _break_chars: "str | None" = None
 
-    @property
-    def _multiline(self) -> bool:
-        """Whether some form has a line break (then a text is folded whole)."""
-        if self._has_newline is None:
-            self._has_newline = any("\n" in form for form in self._folded_forms())
-        return self._has_newline
+    def _breaks(self) -> str:
+        """The marks that end a clause and that no form has (so no match crosses them)."""
+        if self._break_chars is None:
+            used = set().union(*map(set, self._folded_forms()))
+            self._break_chars = "".join(c for c in CLAUSE_BREAKS if c not in used)
+        return self._break_chars
 
     def _folded_search(self, text: str, folded: str, overlapping: bool) -> list[tuple[int, int, int]]:
         """The matches of the folded text, each given the form index of its own spelling
@@ -366,23 +388,26 @@ class TermMatcher:
         return [(key_of(text[s:e], key), s, e) for key, s, e in found]
 
     _spelling_keys: "list[int] | None" = None
+    _spelling_patterns: "list[str] | None" = None
     _spelling_automata: "dict[bool, object] | None" = None
 
     def _traditional(self, overlapping: bool):
         """The automaton of every traditional spelling of the folded forms followed by
-        the characters outside them, the form index of each spelling, and how many
-        spellings there are; None when they are too many (see :class:`_Scripts`)."""
+        the characters outside them; the form index of each spelling; how many spellings
+        there are. None when they are too many (see :class:`_Scripts`)."""
         if self._spelling_automata is None:
             self._spelling_automata = {}
             spellings = self._scripts_of().spellings(self._folded_forms())
             if spellings is None:
-                self._spelling_keys = None
+                self._spelling_keys = self._spelling_patterns = None
             else:
                 keys_of = self._pattern_idx
-                self._spelling_patterns = [spelling for spelling, _ in spellings]
                 self._spelling_keys = [self._key_of(spelling, keys_of[i] if keys_of is not None else i)
                                        for spelling, i in spellings]
-        if self._spelling_keys is None:
+                # Only traditional spellings: a folded form could cover a character
+                # outside them, which must be seen.
+                self._spelling_patterns = [spelling for spelling, _ in spellings]
+        if self._spelling_patterns is None:
             return None
         automaton = self._spelling_automata.get(overlapping)
         if automaton is None:
@@ -400,7 +425,7 @@ class TermMatcher:
         self.forms.update((idx, form) for idx, form, _ in rows)  # type: ignore[union-attr]
         self.entry_ids.update((idx, eid) for idx, _, eid in rows)  # type: ignore[union-attr]
         self._candidates = None
-        self._scripts = self._spelling_automata = self._has_newline = None
+        self._scripts = self._spelling_automata = self._break_chars = None
         self._longest = self._standard = None
 
     def find_matches(self, text: str, overlapping: bool = False) -> list[Match]:
@@ -478,6 +503,19 @@ class TermMatcher:
             ids, forms = self.entry_ids, self.forms
             for start, end, index in matches:
                 yield Span(start, end, forms[index], ids[index])
+
+
+def _clause(text: str, p: int, breaks: str) -> tuple[int, int]:
+    """The clause around position ``p``: from after the mark of ``breaks`` before it to
+    the mark after it, included (looked for nearby first, then as far as it takes)."""
+    low, high = max(0, p - CLAUSE_WINDOW), p + CLAUSE_WINDOW
+    start = max(text.rfind(c, low, p) for c in breaks)
+    if start < 0 and low:
+        start = max(text.rfind(c, 0, p) for c in breaks)
+    ends = [i for i in (text.find(c, p, high) for c in breaks) if i >= 0]
+    if not ends and high < len(text):
+        ends = [i for i in (text.find(c, p) for c in breaks) if i >= 0]
+    return start + 1, (min(ends) + 1 if ends else len(text))
 
 
 def _build(patterns, overlapping: bool):
