@@ -85,8 +85,10 @@ SAMPLE_CHARS = 4096
 SPARSE_SHARE = 50
 # Characters are folded one by one while they are fewer than one in FOLD_ONE_BY_ONE.
 FOLD_ONE_BY_ONE = 16
-# When the clauses to fold again make more than half of a text, it is folded whole.
+# When the clauses to fold again make more than half of a text, or there would be
+# more than one in CLAUSES_AT_MOST characters, the text is folded whole.
 DIRTY_SHARE = 2
+CLAUSES_AT_MOST = 500
 # What ends a clause (see TermMatcher._refolded).
 CLAUSE_BREAKS = "\n。，；！？：,;!?"
 CLAUSE_WINDOW = 400
@@ -310,8 +312,8 @@ class TermMatcher:
         searched again, the others keep their matches. A text with many such
         characters, or without such marks, is folded whole."""
         scripts = self._scripts_of()
-        breaks = self._breaks()
-        if not breaks or len(sentinels) * SPARSE_SHARE >= len(text):
+        breaks = "".join(c for c in self._breaks() if c in text)
+        if not breaks or len(sentinels) * CLAUSES_AT_MOST >= len(text):
             return self._folded_search(text, scripts.fold(text, sentinels), overlapping)
         lines: list[list[int]] = []  # [start, end] of the clauses to fold, in order
         for p in sentinels:
