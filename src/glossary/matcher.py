@@ -11,20 +11,23 @@ would cut across it.
 A text in any mix of simplified, traditional and variant characters is found as its
 fold is: 醫療衞生 (Hong Kong 衞), 制造業 (simplified 制造, traditional 業), 新産品
 all find their entries. The fold keeps the length, so offsets are the text's own. To
-keep that cheap, a piece of text is folded only when it has to be:
+keep that cheap, a piece of text is folded only where it has to be:
 
-- a piece without any character the fold would change among those that make up
-  the terms (simplified text) is searched as it is;
-- a piece whose such characters are all ones OpenCC writes in traditional text
-  (traditional text, from Taiwan, Hong Kong or a mainland traditional edition, and
-  the mixes of simplified and traditional characters that both scripts share, as in
-  制造業) is searched as it is by a second automaton of every traditional spelling of
-  each folded form (製造業 and 制造業 are two spellings of 制造业), built the first
-  time such a piece comes;
-- any other piece (a simplified-only character next to traditional ones, a rare
-  variant) is folded, then searched.
+- simplified text is searched as it is, by the automaton of the folded forms, which
+  also looks for every character that would fold into a character of a form (a
+  *sentinel*, which no form has); where none is met, its answer is the answer;
+  where some are, only the clauses that hold them (up to a line break or a mark such
+  as ，or 。 that no form has, so that no match crosses it) are folded and searched
+  again;
+- traditional text (from Taiwan, Hong Kong or a mainland traditional edition, and the
+  mixes of the two scripts that share characters, as 制造業) is searched as it is by a
+  second automaton, built the first time such text comes, of every traditional
+  spelling of each folded form (製造業 and 制造業 are two spellings of 制造业), which
+  looks for the characters outside those spellings as sentinels; where one is met
+  (a simplified-only character next to traditional ones, a rare variant), the text
+  is folded and searched.
 
-All three give what searching the folded text gives (a test compares them). Each
+Every way gives what searching the folded text gives (a test compares them). Each
 spelling found is its own form in :attr:`TermMatcher.forms`, so a match says
 exactly what the text has.
 
@@ -79,10 +82,10 @@ CANDIDATE_CHARS_PER_FORM = 0.5
 # at most this many (and this many times the forms); past it, traditional text is folded.
 MAX_SPELLINGS = 200_000
 SPELLINGS_PER_FORM = 8
-# A text whose first SAMPLE_CHARS characters have one in SPARSE_SHARE or more that fold
-# is first searched as traditional text.
+# A text whose first SAMPLE_CHARS characters have one in TRADITIONAL_SHARE or more that
+# fold is first searched by the traditional spellings.
 SAMPLE_CHARS = 4096
-SPARSE_SHARE = 50
+TRADITIONAL_SHARE = 50
 # Characters are folded one by one while they are fewer than one in FOLD_ONE_BY_ONE.
 FOLD_ONE_BY_ONE = 16
 # When the clauses to fold again make more than half of a text, or there would be
@@ -370,8 +373,8 @@ class TermMatcher:
     def _breaks(self) -> str:
         """The marks that end a clause and that no form has (so no match crosses them)."""
         if self._break_chars is None:
-            used = set().union(*map(set, self._folded_forms()))
-            self._break_chars = "".join(c for c in CLAUSE_BREAKS if c not in used)
+            joined = "".join(self._folded_forms())
+            self._break_chars = "".join(c for c in CLAUSE_BREAKS if c not in joined)
         return self._break_chars
 
     def _folded_search(self, text: str, folded: str, overlapping: bool) -> list[tuple[int, int, int]]:
@@ -542,7 +545,7 @@ class _Scripts:
 
         classes = hanzi_classes()
         traditional = traditional_characters()
-        used = {c for form in forms for c in form if c in classes}
+        used = {c for c in set("".join(forms)) if c in classes}
         # Per character of the forms, its traditional spellings (一 for 一: one class).
         self.written = {c: tuple(m for m in classes[c] if m in traditional) for c in used}
         self.folding = sorted({m for c in used for m in classes[c][1:]})
@@ -553,7 +556,7 @@ class _Scripts:
         """Whether the beginning of ``text`` has traditional characters in number."""
         sample = text[:SAMPLE_CHARS]
         changed = sum(1 for a, b in zip(sample, fold_hanzi(sample)) if a != b)
-        return changed * SPARSE_SHARE >= len(sample) > 0
+        return changed * TRADITIONAL_SHARE >= len(sample) > 0
 
     @staticmethod
     def fold(text: str, where: list[int]) -> str:

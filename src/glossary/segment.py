@@ -273,13 +273,15 @@ class Segmenter:
         ids = self.matcher.entry_ids if self.matcher is not None else ()
         if spans:
             spans = _right_cuts(shadow, spans, tokenizer.FREQ)
+        same = shadow == text  # simplified text: jieba's words are the text's
         pos = 0
         for start, end, index in [*spans, (len(text), len(text), -1)]:
             if start > pos:
                 at = offset + pos
                 for word in cut(shadow[pos:start], HMM=hmm):
-                    yield Token(text[at - offset:at - offset + len(word)], at, at + len(word))
-                    at += len(word)
+                    size = len(word)
+                    yield Token(word if same else text[at - offset:at - offset + size], at, at + size)
+                    at += size
             if index >= 0:
                 yield Token(text[start:end], offset + start, offset + end, ids[index])
             pos = end
