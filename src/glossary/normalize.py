@@ -46,8 +46,8 @@ def drop_elision(text: str) -> str:
 
 # --------------------------------------------------------------------------- Chinese characters
 
-# Below this length a text is folded with the small table (building the large one
-# costs a few milliseconds; it folds long texts several times faster).
+# Below this length a text is folded character by character (building the table that
+# str.translate reads fast costs a few milliseconds).
 _SHORT_TEXT = 256
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
@@ -58,11 +58,6 @@ def fold_map() -> dict[str, str]:
     from glossary.hanzi_tables import FOLD_FROM, FOLD_TO
 
     return dict(zip(FOLD_FROM, FOLD_TO))
-
-
-@lru_cache(maxsize=1)
-def _small_table() -> dict[int, int]:
-    return {ord(a): ord(b) for a, b in fold_map().items()}
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +91,8 @@ def fold_hanzi(text: str) -> str:
     if text.isascii():
         return text
     if len(text) < _SHORT_TEXT:
-        return text.translate(_small_table())
+        table = fold_map()
+        return "".join([table.get(c, c) for c in text])
     folded = text.translate(_large_table())  # code points past the list are left as they are
     if _ASTRAL.search(folded):  # rare: one by one
         folded = _ASTRAL.sub(_astral, folded)
