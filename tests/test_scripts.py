@@ -470,3 +470,7 @@ def test_extract_of_traditional_text_reads_and_scores_as_simplified(run, tmp_pat
     theirs = json.loads(run("extract", str(tmp_path / "s.txt"), "-f", "json").stdout)
     assert ours[0]["zh"] == "無人機巡檢" and ours[0]["pinyin"] == "wúrénjī xúnjiǎn"
     assert [(c["pinyin"], c["score"]) for c in ours] == [(c["pinyin"], c["score"]) for c in theirs]
+    import yaml
+
+    stub = yaml.safe_load(run("extract", str(tmp_path / "t.txt"), "--yaml").stdout)["entries"][0]
+    assert (stub["zh"], stub["zh_hant"], stub["pinyin"]) == ("无人机巡检", "無人機巡檢", "wúrénjī xúnjiǎn")

@@ -35,7 +35,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from glossary.normalize import fold_hanzi
+from glossary.normalize import fold_hanzi, to_simplified
 
 # Words that never belong to a term: a run of candidate words stops at them.
 BOUNDARY_WORDS = frozenset("""
@@ -525,11 +525,12 @@ def yaml_stubs(candidates: Sequence[Candidate], text: str, source_name: str,
     for candidate in candidates:
         pinyin_text = to_pinyin(candidate.words)
         domain = guess_domain(text, candidate.start)
+        zh = to_simplified(candidate.zh)  # a candidate of a traditional text too
         lines += [
             f"  # count {candidate.count}, score {candidate.score:.2f}: {candidate.example}",
             f"  - id: {slug(pinyin_text, taken)}",
-            f"    zh: {_q(candidate.zh)}",
-            f"    zh_hant: {_q(to_traditional(candidate.zh))}",
+            f"    zh: {_q(zh)}",
+            f"    zh_hant: {_q(to_traditional(zh))}",
             f"    pinyin: {_q(pinyin_text)}",
             '    fr: ""  # TODO: the French rendering',
             '    en: ""  # TODO: the English rendering, or delete this line',

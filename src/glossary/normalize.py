@@ -87,7 +87,7 @@ def fold_hanzi(text: str) -> str:
     share (髮 and 發 → 发, 乾 and 幹 → 干), so two different traditional words may fold
     alike; that is safe for matching, where both sides are folded, and wrong for
     reading aloud: pinyin uses OpenCC's phrase conversion instead
-    (:func:`glossary.pinyin.reading_text`). Everything else is left as it is."""
+    (:func:`to_simplified`). Everything else is left as it is."""
     if text.isascii():
         return text
     if len(text) < _SHORT_TEXT:
@@ -116,3 +116,57 @@ def traditional_characters() -> frozenset[str]:
     from glossary.hanzi_tables import TRADITIONAL
 
     return frozenset(TRADITIONAL)
+
+
+# Runs of Han characters (CJK unified ideographs, extension A, compatibility).
+HAN_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]+")
+
+_PHRASE_CONVERTERS: list = []
+
+
+@lru_cache(maxsize=1)
+def _traditional_marks() -> "re.Pattern[str]":
+    """The characters the fold changes that simplified text never has (not in GB2312)."""
+    def simplified_set(char: str) -> bool:
+        try:
+            char.encode("gb2312")
+            return True
+        except UnicodeEncodeError:
+            return False
+
+    marks = [m for members in hanzi_classes().values() for m in members[1:] if not simplified_set(m)]
+    return re.compile("[" + "".join(sorted(marks)) + "]")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` as simplified text, for reading it (pinyin) and for writing it as a
+    term's ``zh``: OpenCC's phrase-level conversion (``tw2s``, then ``hk2s`` for the
+    Hong Kong variants), word by word, not character by character as
+    :func:`fold_hanzi`: 乾坤 stays 乾坤 (qiánkūn; the fold makes it 干坤), 隨著 is 随着,
+    衞生 卫生. The length is kept (a run of characters whose conversion would change
+    it is folded instead, character by character), so readings line up with the text.
+    Text without a traditional or variant character outside GB2312 (the simplified
+    character set) comes back as it is: the 著 of 显著 and the 乾 of 乾坤 are simplified
+    characters too, which ``tw2s`` would turn into 着 and 干."""
+    folded = fold_hanzi(text)
+    if folded == text or not _traditional_marks().search(text):
+        return text
+    if not _PHRASE_CONVERTERS:
+        import opencc
+
+        _PHRASE_CONVERTERS.extend(opencc.OpenCC(name) for name in ("tw2s", "hk2s"))
+    converted = text
+    for converter in _PHRASE_CONVERTERS:
+        converted = converter.convert(converted)
+    if len(converted) == len(text):
+        return converted
+    out, at = [], 0
+    for run in HAN_RUN.finditer(text):
+        out.append(text[at:run.start()])
+        piece = run.group()
+        for converter in _PHRASE_CONVERTERS:
+            piece = converter.convert(piece)
+        out.append(piece if len(piece) == len(run.group()) else folded[run.start():run.end()])
+        at = run.end()
+    out.append(text[at:])
+    return "".join(out)

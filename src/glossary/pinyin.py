@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Sequence
 
+from glossary.normalize import HAN_RUN
+
 # --------------------------------------------------------------------------- the syllable table
 
 # Every syllable of standard Mandarin (Hanyu pinyin spelling, ü written v), by initial.
@@ -298,81 +300,29 @@ def looks_like_initials(query: str) -> bool:
 
 # --------------------------------------------------------------------------- reading characters
 
-# Runs of Han characters (CJK unified ideographs, extension A, compatibility).
-HAN_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]+")
+# Runs of Han characters: HAN_RUN (imported above, from glossary.normalize).
 
 
 def hanzi_readings(text: str) -> list[str]:
     """pypinyin's reading, with tone marks and in context, of each Han character of
     ``text`` in order ("" where it has none); other characters are skipped.
 
-    Traditional and mixed text is read as its simplified version (:func:`reading_text`):
+    Traditional and mixed text is read as its simplified version
+    (:func:`glossary.normalize.to_simplified`):
     pypinyin's phrases are simplified, and it reads 參與 cānyǔ but 参与 cānyù.
     For text that has no reviewed pinyin of its own (validate, extract, ruby, segment
     --pinyin, import). pypinyin is imported here only, never on the lookup path."""
     from pypinyin import Style, pinyin
 
+    from glossary.normalize import to_simplified
+
     readings: list[str] = []
-    readable = reading_text(text)
+    readable = to_simplified(text)
     for run in HAN_RUN.finditer(text):
         chars = readable[run.start():run.end()]
         items = [p[0] for p in pinyin(chars, style=Style.TONE, errors=lambda x: [""] * len(x))]
         readings.extend(items if len(items) == len(chars) else [""] * len(chars))
     return readings
-
-
-_READING_CONVERTERS: list = []
-
-
-@lru_cache(maxsize=1)
-def _traditional_marks() -> "re.Pattern[str]":
-    """The characters the fold changes that simplified text never has (not in GB2312)."""
-    from glossary.normalize import hanzi_classes
-
-    def simplified_set(char: str) -> bool:
-        try:
-            char.encode("gb2312")
-            return True
-        except UnicodeEncodeError:
-            return False
-
-    marks = [m for members in hanzi_classes().values() for m in members[1:] if not simplified_set(m)]
-    return re.compile("[" + "".join(sorted(marks)) + "]")
-
-
-def reading_text(text: str) -> str:
-    """``text`` in simplified characters as it is read: OpenCC's phrase-level conversion
-    (``tw2s``, then ``hk2s`` for the Hong Kong variants), word by word, not character
-    by character: 乾坤 stays 乾坤 (qiánkūn; the fold of matching makes it 干坤), 隨著 is
-    随着, 衞生 卫生. The length is kept (a run of characters whose conversion would change
-    it is folded instead, character by character), so readings line up with the text.
-    Text without a traditional or variant character outside GB2312 (the simplified
-    character set) comes back as it is: the 著 of 显著 and the 乾 of 乾坤 are simplified
-    characters too, which ``tw2s`` would turn into 着 and 干."""
-    from glossary.normalize import fold_hanzi
-
-    folded = fold_hanzi(text)
-    if folded == text or not _traditional_marks().search(text):
-        return text
-    if not _READING_CONVERTERS:
-        import opencc
-
-        _READING_CONVERTERS.extend(opencc.OpenCC(name) for name in ("tw2s", "hk2s"))
-    converted = text
-    for converter in _READING_CONVERTERS:
-        converted = converter.convert(converted)
-    if len(converted) == len(text):
-        return converted
-    out, at = [], 0
-    for run in HAN_RUN.finditer(text):
-        out.append(text[at:run.start()])
-        piece = run.group()
-        for converter in _READING_CONVERTERS:
-            piece = converter.convert(piece)
-        out.append(piece if len(piece) == len(run.group()) else folded[run.start():run.end()])
-        at = run.end()
-    out.append(text[at:])
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------- writing pinyin

@@ -46,7 +46,7 @@ def entry_record(entry: Entry) -> dict:
 
 @app.command()
 def show(
-    term: Annotated[str, typer.Argument(help="An id, a Chinese form (simplified or traditional), "
+    term: Annotated[str, typer.Argument(help="An id, a Chinese form (simplified, traditional, variant or regional, in any script), "
                                              "or an exact French or English rendering.")],
     fmt: FormatOption = None,
     script: ScriptOption = None,

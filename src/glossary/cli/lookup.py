@@ -26,7 +26,7 @@ BATCH_FORMATS = (Format.TSV, Format.JSONL, Format.CSV, Format.PLAIN)
 @app.command()
 def lookup(
     query: Annotated[list[str], typer.Argument(
-        help="What to look up: hanzi (simplified or traditional), pinyin in any form "
+        help="What to look up: hanzi (simplified, traditional or mixed, Taiwan or Hong Kong words), pinyin in any form "
              "(dīkōng jīngjì, di1kong1, dikongjingji, dkjj, lvse), French or English. "
              "Several words make one query. '-' reads one query a line from stdin.",
         metavar="QUERY...", show_default=False)],

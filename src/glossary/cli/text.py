@@ -214,7 +214,8 @@ def segment(
     """Cut Chinese text into words, glossary terms kept whole (even those with punctuation).
 
     Joined, the tokens give back the input exactly; offsets are character offsets into the
-    decoded input. Traditional characters stay as they are.
+    decoded input. Traditional characters stay as they are; traditional and mixed text is
+    cut where the same text in simplified characters is.
     """
     from glossary.render import Format, write_records
     from glossary.segment import Segmenter
@@ -346,8 +347,9 @@ def highlight(
 ) -> None:
     """Show a Chinese text with every glossary term marked and glossed.
 
-    Exit status: 0 if a term was found, 1 if none, 2 on bad input. Offsets in machine
-    output are character offsets into the decoded input.
+    The text may be in any script or mix of scripts (simplified, traditional, Hong Kong
+    and Taiwan variants and words). Exit status: 0 if a term was found, 1 if none, 2 on
+    bad input. Offsets in machine output are character offsets into the decoded input.
     """
     from glossary import highlight as hl
 
