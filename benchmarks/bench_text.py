@@ -10,21 +10,28 @@ that a busy machine slows both alike):
    on the same ``--mb`` MB of Chinese text with the same terms (every Chinese form
    the matcher indexes), both writing to a file. Whole processes: start-up, reading,
    decoding, matching and writing included. Target: at least 1/3 of grep's speed.
-2. The same with a ``--big-entries``-entry glossary (benchmarks/gen_glossary.py) on
+2. ``glossary highlight`` on the same text in traditional characters (OpenCC's ``s2t``
+   of it: the same characters, counted alike) and on a mixed text (simplified text
+   with terms of every script planted: 制造業, 醫療衞生 …, which has to be folded),
+   against the simplified text, interleaved. Target: traditional within 10 % of
+   simplified; the traditional text also against grep with the same forms.
+3. The same with a ``--big-entries``-entry glossary (benchmarks/gen_glossary.py) on
    ``--big-mb`` MB. Target: at least 0.8 x grep's speed. Loading the 100k-entry term
    files is cached after a first (unmeasured) run, as it is for a user.
-3. ``Segmenter.segment`` (glossary terms protected) against plain ``jieba.lcut`` on
+4. ``Segmenter.segment`` (glossary terms protected) against plain ``jieba.lcut`` on
    the same ``--segment-mb`` MB, in one process, dictionaries loaded beforehand.
    Target: at most 1.2 x jieba's time.
-4. Start-up: ``glossary segment`` of one short line against
+5. Start-up: ``glossary segment`` of one short line against
    ``python -c "import jieba; jieba.lcut('低空经济')"``, whole processes, warm caches.
    Target: at most half of jieba's time.
-5. Peak memory (max RSS) of highlight on the ``--mb`` file and, with ``--with-200mb``,
+6. Peak memory (max RSS) of highlight on the ``--mb`` file and, with ``--with-200mb``,
    on a 200 MB file, to show it does not grow with the input.
 
 The corpus is synthetic but made of real words: jieba's dictionary words drawn by
-frequency, with a term of the shipped glossary in about every other sentence,
-Chinese punctuation and line breaks. It is generated once into the work directory.
+frequency, with a term of the shipped glossary (its simplified forms) in about every
+other sentence, Chinese punctuation and line breaks. It is generated once into the
+work directory. grep is given every form of every entry as written (simplified,
+traditional, variants, regional), so that it finds the terms of either script.
 """
 
 from __future__ import annotations
@@ -81,12 +88,27 @@ def cut_file(source: Path, target: Path, megabytes: float) -> None:
     target.write_bytes(data[: data.rfind(b"\n") + 1])
 
 
-def forms_of(terms: list[str], no_builtin: bool) -> list[str]:
-    from glossary.matcher import TermMatcher
+def forms_of(terms: list[str], no_builtin: bool, simplified_only: bool = False) -> list[str]:
+    """Every Chinese form of the entries as written (or only their simplified ones)."""
+    from glossary.normalize import fold_hanzi
     from glossary.store import load_glossary
 
     glossary = load_glossary([Path(t) for t in terms], builtin=not no_builtin)
-    return list(TermMatcher.from_glossary(glossary).forms)
+    forms = {form: None for entry in glossary for form in entry.chinese_forms()}
+    if simplified_only:
+        return [form for form in forms if fold_hanzi(form) == form]
+    return list(forms)
+
+
+def to_traditional(source: Path, target: Path) -> None:
+    """The text in traditional characters (OpenCC ``s2t``, phrase by phrase, line by line)."""
+    import opencc
+
+    converter = opencc.OpenCC("s2t")
+    with open(source, encoding="utf-8") as fh, open(target, "w", encoding="utf-8") as out:
+        for line in fh:
+            converted = converter.convert(line)
+            out.write(converted if len(converted) == len(line) else line)
 
 
 # --------------------------------------------------------------------------- running
@@ -165,6 +187,33 @@ def bench_highlight(text: Path, terms_file: Path, extra: list[str], work: Path, 
         ("grep -F -o -f", f"{medians['grep']:.2f} s = {gr:.1f} MB/s, {lines(outputs['grep'])} matches"),
         ("ratio", f"{hl / gr:.2f} x grep (target >= {target:.2f})"),
     ])
+
+
+def bench_scripts(texts: dict[str, Path], terms_file: Path, work: Path, repeat: int) -> None:
+    """highlight on the same text in each script, interleaved; and grep on the traditional."""
+    outputs = {name: work / f"highlight-{name}.jsonl" for name in texts}
+    commands = {name: [GLOSSARY, "highlight", str(path), "-f", "jsonl"] for name, path in texts.items()}
+    commands["grep traditional"] = ["grep", "-F", "-o", "-f", str(terms_file), str(texts["traditional"])]
+    outputs["grep traditional"] = work / "grep-traditional.txt"
+    medians, _ = side_by_side(commands, outputs, repeat)
+    base = medians["simplified"]
+    rows = [("input", f"{texts['simplified'].stat().st_size / 1e6:.1f} MB simplified, the same "
+                      "characters in traditional")]
+    for name in texts:
+        mb = texts[name].stat().st_size / 1e6
+        rows.append((f"highlight {name}", f"{medians[name]:.2f} s = {mb / medians[name]:.1f} MB/s, "
+                                          f"{lines(outputs[name])} spans, "
+                                          f"{medians[name] / base:.2f} x the simplified time"))
+    grep = medians["grep traditional"]
+    mb = texts["traditional"].stat().st_size / 1e6
+    rows.append(("grep -F -o -f, traditional", f"{grep:.2f} s = {mb / grep:.1f} MB/s, "
+                                              f"{lines(outputs['grep traditional'])} matches"))
+    rows.append(("traditional / simplified", f"{medians['traditional'] / base:.2f} x the time "
+                                             "(target <= 1.10)"))
+    rows.append(("traditional: highlight / grep", f"{grep / medians['traditional']:.2f} x grep's speed"))
+    report("highlight in each script, shipped glossary", rows)
+    for path in outputs.values():
+        path.unlink(missing_ok=True)
 
 
 def bench_segment(text: Path, megabytes: float, work: Path, repeat: int) -> None:
@@ -263,10 +312,18 @@ def main() -> None:
     terms_file.write_text("\n".join(forms) + "\n", encoding="utf-8")
     corpus = work / f"corpus-{args.mb:g}mb.txt"
     if not corpus.exists():
-        make_corpus(corpus, args.mb, forms)
+        make_corpus(corpus, args.mb, forms_of([], no_builtin=False, simplified_only=True))
+    traditional = work / f"corpus-{args.mb:g}mb-traditional.txt"
+    if not traditional.exists():
+        to_traditional(corpus, traditional)
+    mixed = work / f"corpus-{args.mb:g}mb-mixed.txt"
+    if not mixed.exists():
+        make_corpus(mixed, args.mb, forms)
 
     bench_highlight(corpus, terms_file, [], work, args.repeat,
                     f"highlight vs grep, shipped glossary ({len(forms)} Chinese forms)", 1 / 3)
+    bench_scripts({"simplified": corpus, "traditional": traditional, "mixed": mixed}, terms_file,
+                  work, args.repeat)
 
     big_dir = work / f"glossary-{args.big_entries}"
     if not big_dir.exists():

@@ -45,7 +45,7 @@ from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = 9
+STORE_VERSION = 10
 # Entry records are stored compressed, this many to a chunk (JSON compresses well
 # across records of one file; reading one entry costs one small chunk).
 CHUNK_ENTRIES = 64
@@ -697,11 +697,14 @@ def _origin(where: str | None, store: Store | None = None):
 
 
 def exact_keys(entry) -> set[str]:
-    """What ``show`` finds an entry by: its id, Chinese forms, and French / English
-    renderings (case-folded)."""
-    keys = {entry.id, entry.zh, *(v.text for v in entry.zh_variants)}
-    if entry.zh_hant:
-        keys.add(entry.zh_hant)
+    """What ``show`` finds an entry by: its id, Chinese forms (as written and folded to
+    simplified characters, see :func:`glossary.normalize.fold_hanzi`), and French /
+    English renderings (case-folded)."""
+    from glossary.normalize import fold_hanzi
+
+    keys = {entry.id}
+    for form in entry.chinese_forms():
+        keys.update((form, fold_hanzi(form)))
     for lang in ("fr", "en"):
         keys.update(text.casefold() for text, _ in entry.renderings(lang))
     keys.discard("")

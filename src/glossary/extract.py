@@ -35,6 +35,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
+from glossary.normalize import fold_hanzi, to_simplified
+
 # Words that never belong to a term: a run of candidate words stops at them.
 BOUNDARY_WORDS = frozenset("""
 的 地 得 了 着 过 之 其 及 与 和 或 并 而 等 等等 以及 或者 并且 而且 以 以上 以下 以来
@@ -112,13 +114,13 @@ class Background:
         from glossary.segment import Segmenter
 
         self.segmenter = Segmenter(matcher, hmm=False)
-        self.freq, self.total = self.segmenter.frequencies(simplified(text))
+        self.freq, self.total = self.segmenter.frequencies(fold_hanzi(text))
         self._max_idf = math.log(self.total)
 
     def cut(self, text: str) -> list[str]:
         """jieba's words for a piece of the text, refined (see :func:`refine`), cut on its
         simplified shadow and given back in the text's own characters."""
-        shadow = simplified(text)
+        shadow = fold_hanzi(text)
         out, at = [], 0
         for word in self.refine(self.segmenter.words(shadow)):
             out.append(text[at:at + len(word)])
@@ -129,7 +131,7 @@ class Background:
         """``text`` cut into dictionary words for word-joined pinyin: the fewest
         one-character words, then the likeliest (智能 网联 汽车, not jieba's 智能网 联
         汽车). Cut on the simplified shadow, given back in the text's characters."""
-        shadow = simplified(text)
+        shadow = fold_hanzi(text)
         n = len(shadow)
         freq = self.freq
         # best[i]: (one-character words, −log-likelihood, cut) of shadow[:i]
@@ -190,7 +192,7 @@ class Background:
 
         jieba cuts traditional characters badly (參 與 for 参与): the simplified shadow
         of the text is cut, and the words are given back in the text's characters."""
-        shadow = simplified(text)
+        shadow = fold_hanzi(text)
         out: list[Token] = []
         pending: list[Any] = []
 
@@ -212,29 +214,6 @@ class Background:
                 pending.append(token)
         flush()
         return out
-
-
-_T2S: list[Any] = []
-
-
-def simplified(text: str) -> str:
-    """``text`` with traditional characters made simplified, character for character
-    (same length, so that offsets carry over): OpenCC's t2s when it keeps the length,
-    else each character on its own."""
-    if text.isascii():
-        return text
-    if not _T2S:
-        import opencc
-
-        _T2S.append(opencc.OpenCC("t2s"))
-    converted = _T2S[0].convert(text)
-    if len(converted) == len(text):
-        return converted
-    out = []
-    for char in text:
-        one = _T2S[0].convert(char)
-        out.append(one if len(one) == 1 else char)
-    return "".join(out)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -286,13 +265,8 @@ def _pieces(forms: Iterable[str]) -> set[str]:
 
 
 def known_forms(glossary: Any) -> set[str]:
-    forms: set[str] = set()
-    for entry in glossary:
-        forms.add(entry.zh)
-        if entry.zh_hant:
-            forms.add(entry.zh_hant)
-        forms.update(v.text for v in entry.zh_variants)
-    return forms
+    """Every Chinese form of the glossary, folded to simplified characters."""
+    return {fold_hanzi(form) for entry in glossary for form in entry.chinese_forms()}
 
 
 def _shape(words: Sequence[str], zh: str) -> float:
@@ -335,7 +309,7 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
                 zh = "".join(t.text for t in group)
                 if len(zh) > MAX_CHARS:
                     break
-                if len(_HAN.findall(zh)) < 2 or zh in forms or zh in pieces:
+                if len(_HAN.findall(zh)) < 2 or fold_hanzi(zh) in forms or fold_hanzi(zh) in pieces:
                     continue
                 if group[0].simplified in NOT_FIRST and not group[0].known or group[0].text.isdigit():
                     continue  # 建设智慧港口: a verb and its object; 100万千瓦: a quantity
@@ -376,10 +350,12 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
         words = cut_as[zh]
         han_words = [w for w in words if _HAN.search(w)]
         # Weighted by length: a rare two-character word says more than a common character.
-        specificity = (sum(background.idf(w) * len(w) for w in han_words)
+        # The dictionary and the shapes are simplified: a traditional candidate is weighed
+        # as its simplified shadow.
+        specificity = (sum(background.idf(fold_hanzi(w)) * len(w) for w in han_words)
                        / sum(len(w) for w in han_words))
-        score = count * specificity * _shape(words, zh)
-        if zh in contains and not zh.endswith(HEADS):
+        score = count * specificity * _shape(words, fold_hanzi(zh))
+        if zh in contains and not fold_hanzi(zh).endswith(HEADS):
             score *= 0.5
         if not whole.get(zh):
             score *= 0.5  # always next to a lone character: probably cut from a longer word
@@ -549,11 +525,12 @@ def yaml_stubs(candidates: Sequence[Candidate], text: str, source_name: str,
     for candidate in candidates:
         pinyin_text = to_pinyin(candidate.words)
         domain = guess_domain(text, candidate.start)
+        zh = to_simplified(candidate.zh)  # a candidate of a traditional text too
         lines += [
             f"  # count {candidate.count}, score {candidate.score:.2f}: {candidate.example}",
             f"  - id: {slug(pinyin_text, taken)}",
-            f"    zh: {_q(candidate.zh)}",
-            f"    zh_hant: {_q(to_traditional(candidate.zh))}",
+            f"    zh: {_q(zh)}",
+            f"    zh_hant: {_q(to_traditional(zh))}",
             f"    pinyin: {_q(pinyin_text)}",
             '    fr: ""  # TODO: the French rendering',
             '    en: ""  # TODO: the English rendering, or delete this line',

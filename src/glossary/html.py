@@ -100,8 +100,13 @@ def group_colours(groups: Iterable[str]) -> dict[str, tuple[str, str]]:
     return colours
 
 
+# The language tag of the glossary's Chinese in each script (--script), for fonts.
+SCRIPT_LANG = {None: "zh-Hans", "hans": "zh-Hans", "hant": "zh-Hant", "tw": "zh-TW", "hk": "zh-HK"}
+
+
 def _tip(entry) -> str:
-    lines = [f"zh      {entry.zh}" + (f" / {entry.zh_hant}" if entry.zh_hant else ""),
+    other = entry.zh_hant if entry.zh_hant and entry.zh_hant != entry.zh else None
+    lines = [f"zh      {entry.zh}" + (f" / {other}" if other else ""),
              f"pinyin  {entry.pinyin}", f"fr      {entry.fr or ''}"]
     if entry.en:
         lines.append(f"en      {entry.en}")
@@ -115,7 +120,7 @@ class PageWriter:
 
     def __init__(self, matcher: "TermMatcher", glossary: "TermTable", out: IO[str], *,
                  gloss: Gloss = Gloss.FR, ruby: bool = False, colour_by: str = "category",
-                 title: str = "glossary highlight") -> None:
+                 script=None, title: str = "glossary highlight") -> None:
         from glossary.taxonomy import CATEGORY_SLUGS, DOMAIN_SLUGS
 
         self.matcher = matcher
@@ -124,6 +129,7 @@ class PageWriter:
         self.gloss = gloss
         self.ruby = ruby
         self.colour_by = colour_by
+        self.lang = SCRIPT_LANG[script.value if script is not None else None]
         self.title = title
         self.tally = Tally()
         groups = DOMAIN_SLUGS if colour_by == "domain" else CATEGORY_SLUGS
@@ -221,7 +227,8 @@ class PageWriter:
                 links += " …"
             english = f'<br><span class="sub">{escape(entry.en)}</span>' if entry.en else ""
             out.write(
-                f'<tr id="term-{escape(entry_id)}"><td class="zh"><a href="#t-{escape(entry_id)}-1">'
+                f'<tr id="term-{escape(entry_id)}"><td class="zh" lang="{self.lang}">'
+                f'<a href="#t-{escape(entry_id)}-1">'
                 f'<span class="swatch g-{_slug(getattr(entry, self.colour_by))}"></span>'
                 f'{escape(entry.zh)}</a><br><span class="sub">{escape(entry.pinyin)}</span></td>'
                 f"<td>{escape(entry.fr or '')}{english}</td><td class=\"count\">{count}</td>"

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from glossary.model import Entry
-from glossary.normalize import drop_elision, fold
+from glossary.normalize import drop_elision, fold, fold_hanzi
 from glossary.pinyin import digraph_initials, initials, strip_tones, syllables_of
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ class Key:
     field: str
     text: str
     status: str
+    region: str | None = None  # of a zh_regional form: tw, hk or mo
 
 
 # --------------------------------------------------------------------------- key spelling
@@ -163,11 +164,11 @@ Row = tuple[str, str, str, int, str, str, str, int]  # key, searched, detail, en
 #                                                   status, variant ordinal
 
 
-def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, list[str]]]:
-    """The keys of every entry, by kind; and per character, its simplified form and
-    the readings the entries give it."""
+def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, str]]:
+    """The keys of every entry, by kind; and per character, the readings the entries
+    give it."""
     rows: dict[Kind, list[Row]] = {kind: [] for kind in Kind}
-    chars: dict[str, list[str]] = {}
+    chars: dict[str, str] = {}
     words: set[str] = set()
     for n, entry in enumerate(entries):
         seen: set[tuple[Kind, str, str]] = set()
@@ -182,16 +183,17 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
                 rows[kind].append((line, line if searched is None else searched, detail,
                                    n, fld, text, status, ordinal))
 
-        add(Kind.ZH, zh_key(entry.zh), "zh", entry.zh, "preferred")
+        zh_forms = [(entry.zh, "zh", "preferred", 0)]
         if entry.zh_hant:
-            add(Kind.ZH, zh_key(entry.zh_hant), "zh_hant", entry.zh_hant, "preferred")
-            if len(entry.zh_hant) == len(entry.zh):
-                for simp, trad in zip(entry.zh, entry.zh_hant):
-                    if simp != trad:
-                        chars.setdefault(trad, [simp, ""])[0] = simp
-        for i, variant in enumerate(entry.zh_variants):
-            add(Kind.ZH, zh_key(variant.text), "zh_variants", variant.text, variant.status.value,
-                ordinal=i)
+            zh_forms.append((entry.zh_hant, "zh_hant", "preferred", 0))
+        zh_forms += [(v.text, "zh_variants", v.status.value, i) for i, v in enumerate(entry.zh_variants)]
+        zh_forms += [(r.text, "zh_regional", "preferred", i) for i, r in enumerate(entry.zh_regional)]
+        for text, fld, status, i in zh_forms:
+            add(Kind.ZH, zh_key(text), fld, text, status, ordinal=i)
+        # Folded too (衞 → 卫, 著 → 着): a query is looked for folded as well, and must
+        # meet the form it folds like, whatever script the form is written in.
+        for text, fld, status, i in zh_forms:
+            add(Kind.ZH, fold_hanzi(zh_key(text)), fld, text, status, ordinal=i)
 
         syllables = syllables_of(entry.pinyin)
         plain = [s for s, _ in syllables]
@@ -202,8 +204,7 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
         han = [c for c in entry.zh if c.isalpha() and not c.isascii()]
         if len(han) == len(syllables) and all(t for _, t in syllables):
             for char, (syllable, _) in zip(han, syllables):
-                chars.setdefault(char, ["", ""])
-                chars[char][1] += " " + syllable
+                chars[char] = chars.get(char, "") + " " + syllable
 
         for lang in ("fr", "en"):
             main = getattr(entry, lang)
@@ -221,13 +222,14 @@ def _rows(entries: Sequence[Entry]) -> tuple[dict[Kind, list[Row]], dict[str, li
 
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS hanzi (ch TEXT PRIMARY KEY, simp TEXT NOT NULL, readings TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hanzi (ch TEXT PRIMARY KEY, readings TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS seg (fid INTEGER NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL,
                                 lengths TEXT NOT NULL, base INTEGER NOT NULL,
                                 PRIMARY KEY (fid, kind)) WITHOUT ROWID;
 """
 # A key's field and status, packed in one byte of the ``rows:`` blob of its kind.
-KEY_FIELDS = ("zh", "zh_hant", "zh_variants", "pinyin", "fr", "fr_variants", "en", "en_variants")
+KEY_FIELDS = ("zh", "zh_hant", "zh_variants", "pinyin", "fr", "fr_variants", "en", "en_variants",
+              "zh_regional")
 KEY_STATUSES = ("preferred", "admitted", "deprecated")
 
 
@@ -280,17 +282,16 @@ def write_segment(conn: sqlite3.Connection, data: tuple[list, list, dict]) -> No
     conn.executemany("INSERT OR REPLACE INTO seg VALUES (?, ?, ?, ?, ?)", segs)
     conn.executemany("INSERT OR REPLACE INTO blob VALUES (?, ?)", values)
     chars = list(learnt)
-    known: dict[str, tuple[str, str]] = {}
+    known: dict[str, str] = {}
     for start in range(0, len(chars), 500):
         chunk = chars[start:start + 500]
-        known.update((c, (simp, readings)) for c, simp, readings in conn.execute(
-            f"SELECT ch, simp, readings FROM hanzi WHERE ch IN ({','.join('?' * len(chunk))})", chunk))
+        known.update(conn.execute(
+            f"SELECT ch, readings FROM hanzi WHERE ch IN ({','.join('?' * len(chunk))})", chunk))
     updates = []
-    for char, (simp, learnt_readings) in learnt.items():
-        row = known.get(char)
-        old_simp, old = (row[0], set(row[1].split())) if row else ("", set())
-        updates.append((char, simp or old_simp, " ".join(sorted(old | set(learnt_readings.split())))))
-    conn.executemany("INSERT OR REPLACE INTO hanzi VALUES (?, ?, ?)", updates)
+    for char, learnt_readings in learnt.items():
+        old = set(known.get(char, "").split())
+        updates.append((char, " ".join(sorted(old | set(learnt_readings.split())))))
+    conn.executemany("INSERT OR REPLACE INTO hanzi VALUES (?, ?)", updates)
 
 
 def drop_segment(conn: sqlite3.Connection, fid: int) -> None:
@@ -309,7 +310,7 @@ def _ensure_hanzi(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
     if conn.execute("SELECT 1 FROM meta WHERE k = 'hanzi'").fetchone():
         return
-    conn.executemany("INSERT OR IGNORE INTO hanzi VALUES (?, '', ?)",
+    conn.executemany("INSERT OR IGNORE INTO hanzi VALUES (?, ?)",
                      ((c, " ".join(sorted(r))) for c, r in _char_readings().items()))
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('hanzi', '1')")
 
@@ -520,12 +521,14 @@ class Index:
             if record is None:
                 raise CacheCorrupt("index key of a missing entry")
             value = record.get(fld)
-            if fld.endswith("_variants"):
+            region = None
+            if fld.endswith("_variants") or fld == "zh_regional":
                 try:
-                    value = value[ordinal]["text"]
-                except (TypeError, IndexError, KeyError):
+                    value, region = value[ordinal]["text"], value[ordinal].get("region")
+                except (TypeError, IndexError, KeyError, AttributeError):
                     raise CacheCorrupt("index key of a missing variant") from None
-            out[pos] = Key(kind, pos, n, fld, value if isinstance(value, str) else "", status)
+            out[pos] = Key(kind, pos, n, fld, value if isinstance(value, str) else "", status,
+                           region if isinstance(region, str) else None)
         return out
 
     def records_raw(self, numbers: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -546,14 +549,14 @@ class Index:
 
         return {n: entry_record(e) for n, e in entries_by_number(self._store, numbers).items()}
 
-    def hanzi(self, chars: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """For each known character: its simplified form ('' if it is one) and readings."""
+    def hanzi(self, chars: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """For each known character: its toneless readings."""
         wanted = sorted(set(chars))
         if not wanted:
             return {}
         marks = ",".join("?" * len(wanted))
-        return {c: (s, tuple(r.split())) for c, s, r in self._store.query(
-            f"SELECT ch, simp, readings FROM hanzi WHERE ch IN ({marks})", wanted)}
+        return {c: tuple(r.split()) for c, r in self._store.query(
+            f"SELECT ch, readings FROM hanzi WHERE ch IN ({marks})", wanted)}
 
     def close(self) -> None:
         self._store.close()

@@ -243,8 +243,11 @@ class InlineChecker:
         return phrase[phrase.index(tokens[0]):] if tokens else phrase
 
     def _entry(self, zh: str):
+        from glossary.normalize import fold_hanzi
+
+        folded = fold_hanzi(zh)
         for entry in self.glossary.find(zh):
-            if zh in (entry.zh, entry.zh_hant) or zh in (v.text for v in entry.zh_variants):
+            if any(fold_hanzi(form) == folded for form in entry.chinese_forms()):
                 return entry
         return None
 

@@ -5,6 +5,10 @@
   the entry marks its reading as deliberate (``pinyin_deliberate: true``);
 - ``zh_hant`` against OpenCC's conversion of ``zh`` (standard, Taiwan and Hong
   Kong forms are all accepted) unless ``zh_hant_deliberate: true``;
+- ``zh_regional``: a regional form that is the entry's own ``zh`` or ``zh_hant`` but
+  for characters (which matching folds anyway), one given twice, and one that is
+  another entry's form (in text it is marked as that entry) without a ``see_also``
+  between the two;
 - a domain that is not one of the entry's category;
 - ``see_also`` pointing at ids that do not exist.
 
@@ -32,7 +36,7 @@ class Problem:
     line: int | None
     col: int | None
     id: str | None
-    check: str  # schema | duplicate-id | duplicate-zh | pinyin | zh_hant | domain | see_also
+    check: str  # schema | duplicate-id | duplicate-zh | pinyin | zh_hant | zh_regional | domain | see_also
     message: str
     suggestion: str | None = None
 
@@ -182,13 +186,15 @@ class Fields:
     path: str | None
     line: int | None
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    zh_regional: tuple[tuple[str, str], ...] = ()  # (text, region)
 
     @classmethod
     def of_entry(cls, entry: Entry, positions: dict[str, tuple[int, int]] | None = None) -> "Fields":
         origin = entry.origin or Origin("", 0, False)
         return cls(entry.id, entry.zh, entry.pinyin, entry.zh_hant, entry.domain, entry.category,
                    entry.pinyin_deliberate, entry.zh_hant_deliberate, origin.path or None,
-                   origin.line or None, positions or {})
+                   origin.line or None, positions or {},
+                   tuple((r.text, r.region.value) for r in entry.zh_regional))
 
     @classmethod
     def of_raw(cls, raw: dict, path: str, line: int,
@@ -197,9 +203,13 @@ class Fields:
             value = raw.get(key)
             return value if isinstance(value, str) and value else None
 
+        regional = raw.get("zh_regional")
+        pairs = tuple((r["text"], str(r.get("region"))) for r in regional
+                      if isinstance(r, dict) and isinstance(r.get("text"), str)) \
+            if isinstance(regional, list) else ()
         return cls(text("id"), text("zh"), text("pinyin"), text("zh_hant"), text("domain"),
                    text("category"), raw.get("pinyin_deliberate") is True,
-                   raw.get("zh_hant_deliberate") is True, path, line, positions)
+                   raw.get("zh_hant_deliberate") is True, path, line, positions, pairs)
 
     def problem(self, key: str | None, check: str, message: str,
                 suggestion: str | None = None) -> Problem:
@@ -240,6 +250,33 @@ def _zh_hant_check(item: Fields, cut: WordCutter | None) -> list[Problem]:
 
 
 @entry_check
+def _regional_check(item: Fields, cut: WordCutter | None) -> list[Problem]:
+    """A regional form must differ in words from the entry's own forms, and be given once."""
+    from glossary.normalize import fold_hanzi
+
+    problems = []
+    own = {fold_hanzi(f) for f in (item.zh, item.zh_hant) if f}
+    seen: set[tuple[str, str]] = set()
+    for text, region in item.zh_regional:
+        folded = fold_hanzi(text)
+        if text in (item.zh_hant, item.zh):
+            name = "zh_hant" if text == item.zh_hant else "zh"
+            problems.append(item.problem("zh_regional", "zh_regional",
+                                         f"zh_regional {text!r} ({region}) is the {name}",
+                                         "leave it out"))
+        elif folded in own:
+            problems.append(item.problem(
+                "zh_regional", "zh_regional",
+                f"zh_regional {text!r} ({region}) differs from zh / zh_hant only in characters, "
+                "which matching folds anyway: a regional form is for other words", "leave it out"))
+        elif (folded, region) in seen:
+            problems.append(item.problem("zh_regional", "zh_regional",
+                                         f"zh_regional {text!r} ({region}) is given twice"))
+        seen.add((folded, region))
+    return problems
+
+
+@entry_check
 def _domain_check(item: Fields, cut: WordCutter | None) -> list[Problem]:
     from glossary.taxonomy import DOMAINS, GENERAL
 
@@ -273,6 +310,7 @@ def lint_entries(entries: Sequence[Entry], positions: Positions | None = None,
     problems: list[Problem] = []
     ids = {e.id for e in entries}
     first_zh: dict[str, Entry] = {}
+    forms = _forms_by_entry(entries)
     for entry in entries:
         origin = entry.origin or Origin("", 0, False)
         item = Fields.of_entry(entry, (positions or {}).get((origin.path, origin.line)))
@@ -281,10 +319,49 @@ def lint_entries(entries: Sequence[Entry], positions: Positions | None = None,
             problems.append(item.problem("zh", "duplicate-zh",
                                          f"zh {entry.zh!r} is also the zh of {other.id!r} ({other.origin})"))
         problems.extend(check_fields(item, cut))
+        problems.extend(_regional_elsewhere(entry, item, forms))
         for ref in entry.see_also:
             if ref not in ids:
                 problems.append(item.problem("see_also", "see_also",
                                              f"see_also: no entry with id {ref!r}"))
+    return problems
+
+
+def _forms_by_entry(entries: Sequence[Entry]) -> dict[str, list[tuple[Entry, str]]]:
+    """Each folded Chinese form of the entries: the entries that have it, and as what."""
+    from glossary.normalize import fold_hanzi
+
+    out: dict[str, list[tuple[Entry, str]]] = {}
+    for entry in entries:
+        named = [(entry.zh, "zh"), (entry.zh_hant, "zh_hant")]
+        named += [(v.text, "zh variant") for v in entry.zh_variants]
+        named += [(r.text, "regional form") for r in entry.zh_regional]
+        done: set[str] = set()
+        for form, name in named:
+            folded = fold_hanzi(form) if form else ""
+            if folded and folded not in done:
+                done.add(folded)
+                out.setdefault(folded, []).append((entry, name))
+    return out
+
+
+def _regional_elsewhere(entry: Entry, item: Fields,
+                        forms: dict[str, list[tuple[Entry, str]]]) -> list[Problem]:
+    """A regional form that is also another entry's form: in text, the other entry's main
+    form wins (and of two regional forms, the later entry's), so the two entries must
+    say they are related (``see_also``, either way)."""
+    from glossary.normalize import fold_hanzi
+
+    problems = []
+    for regional in entry.zh_regional:
+        for other, name in forms.get(fold_hanzi(regional.text), ()):
+            if other is entry or other.id in entry.see_also or entry.id in other.see_also:
+                continue
+            marked = "that entry" if name in ("zh", "zh_hant") else "the later of the two entries"
+            problems.append(item.problem(
+                "zh_regional", "zh_regional",
+                f"zh_regional {regional.text!r} ({regional.region.value}) is also the {name} of "
+                f"{other.id!r}: in text it is marked as {marked}", f"see_also: [{other.id}]"))
     return problems
 
 

@@ -40,6 +40,61 @@ class Variant:
         return cls(data["text"], Status(data["status"]), data.get("note"))
 
 
+class Region(str, Enum):
+    """Where a regional Chinese form is the usual one."""
+
+    TW = "tw"  # Taiwan
+    HK = "hk"  # Hong Kong
+    MO = "mo"  # Macau
+
+
+@dataclass(frozen=True, slots=True)
+class Regional:
+    """A word form of Taiwan, Hong Kong or Macau that differs from ``zh_hant`` in words,
+    not only in characters (人工智慧 for 人工智能, 數位經濟 for 数字经济)."""
+
+    text: str
+    region: Region
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "region": self.region.value}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Regional":
+        return cls(data["text"], Region(data["region"]), data.get("note"))
+
+
+class Script(str, Enum):
+    """The script a reader wants glossary Chinese in (``--script``)."""
+
+    HANS = "hans"  # simplified: zh
+    HANT = "hant"  # traditional: zh_hant
+    TW = "tw"  # Taiwan: the Taiwan form, else zh_hant
+    HK = "hk"  # Hong Kong: the Hong Kong form, else zh_hant
+
+
+def zh_in_script(record: Any, script: "Script | None") -> str:
+    """The Chinese of an entry (an :class:`Entry`, or its record as a mapping) in a
+    reader's script: ``zh``; ``zh_hant``; or the entry's first Taiwan / Hong Kong form,
+    else ``zh_hant``. Falls back to ``zh`` where the entry has no traditional form."""
+    get = record.get if isinstance(record, dict) else (lambda key: getattr(record, key, None))
+    zh = get("zh")
+    if script is None or script is Script.HANS:
+        return zh
+    hant = get("zh_hant") or zh
+    if script is Script.HANT:
+        return hant
+    for regional in get("zh_regional") or ():
+        region = regional.get("region") if isinstance(regional, dict) else regional.region.value
+        if region == script.value:
+            return regional["text"] if isinstance(regional, dict) else regional.text
+    return hant
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where an entry was read: file and line."""
@@ -54,7 +109,7 @@ class Origin:
 
 # The fields of a term file entry, in the order they are written and shown.
 FIELDS: tuple[str, ...] = (
-    "id", "zh", "zh_hant", "zh_variants", "pinyin", "pinyin_deliberate", "zh_hant_deliberate",
+    "id", "zh", "zh_hant", "zh_variants", "zh_regional", "pinyin", "pinyin_deliberate", "zh_hant_deliberate",
     "fr", "fr_variants", "fr_provenance", "en", "en_variants", "en_provenance",
     "domain", "category", "source", "provenance", "note", "see_also", "generated",
     "imported_from",
@@ -74,6 +129,7 @@ class Entry:
     provenance: Provenance
     zh_hant: str | None = None
     zh_variants: tuple[Variant, ...] = ()
+    zh_regional: tuple[Regional, ...] = ()
     pinyin_deliberate: bool = False
     zh_hant_deliberate: bool = False
     fr_variants: tuple[Variant, ...] = ()
@@ -96,6 +152,8 @@ class Entry:
         for key in VARIANT_FIELDS:
             if key in kwargs:
                 kwargs[key] = tuple(Variant.from_dict(v) for v in kwargs[key])
+        if "zh_regional" in kwargs:
+            kwargs["zh_regional"] = tuple(Regional.from_dict(r) for r in kwargs["zh_regional"])
         for key in ("see_also", "generated"):
             if key in kwargs:
                 kwargs[key] = tuple(kwargs[key])
@@ -107,7 +165,7 @@ class Entry:
         out: dict[str, Any] = {}
         for key in FIELDS:
             value = getattr(self, key)
-            if key in VARIANT_FIELDS:
+            if key in VARIANT_FIELDS or key == "zh_regional":
                 value = [v.to_dict() for v in value]
             elif key in ("see_also", "generated"):
                 value = list(value)
@@ -119,6 +177,15 @@ class Entry:
     def to_yaml_dict(self) -> dict[str, Any]:
         """The entry as it is written in a term file: unset and default fields left out."""
         return {k: v for k, v in self.to_dict().items() if v not in (None, [], False)}
+
+    def chinese_forms(self) -> Iterator[str]:
+        """Every Chinese form of the entry: ``zh``, ``zh_hant``, the variants, the
+        regional forms."""
+        yield self.zh
+        if self.zh_hant:
+            yield self.zh_hant
+        yield from (v.text for v in self.zh_variants)
+        yield from (r.text for r in self.zh_regional)
 
     def renderings(self, lang: str) -> Iterator[tuple[str, Status]]:
         """The reference rendering then every variant, for ``zh``, ``fr`` or ``en``."""

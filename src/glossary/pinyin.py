@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Sequence
 
+from glossary.normalize import HAN_RUN
+
 # --------------------------------------------------------------------------- the syllable table
 
 # Every syllable of standard Mandarin (Hanyu pinyin spelling, ü written v), by initial.
@@ -298,22 +300,28 @@ def looks_like_initials(query: str) -> bool:
 
 # --------------------------------------------------------------------------- reading characters
 
-# Runs of Han characters (CJK unified ideographs, extension A, compatibility).
-HAN_RUN = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF]+")
+# Runs of Han characters: HAN_RUN (imported above, from glossary.normalize).
 
 
 def hanzi_readings(text: str) -> list[str]:
     """pypinyin's reading, with tone marks and in context, of each Han character of
     ``text`` in order ("" where it has none); other characters are skipped.
 
+    Traditional and mixed text is read as its simplified version
+    (:func:`glossary.normalize.to_simplified`):
+    pypinyin's phrases are simplified, and it reads 參與 cānyǔ but 参与 cānyù.
     For text that has no reviewed pinyin of its own (validate, extract, ruby, segment
-    --pinyin). pypinyin is imported here only, never on the lookup path."""
+    --pinyin, import). pypinyin is imported here only, never on the lookup path."""
     from pypinyin import Style, pinyin
 
+    from glossary.normalize import to_simplified
+
     readings: list[str] = []
-    for run in HAN_RUN.findall(text):
-        items = [p[0] for p in pinyin(run, style=Style.TONE, errors=lambda x: [""] * len(x))]
-        readings.extend(items if len(items) == len(run) else [""] * len(run))
+    readable = to_simplified(text)
+    for run in HAN_RUN.finditer(text):
+        chars = readable[run.start():run.end()]
+        items = [p[0] for p in pinyin(chars, style=Style.TONE, errors=lambda x: [""] * len(x))]
+        readings.extend(items if len(items) == len(chars) else [""] * len(chars))
     return readings
 
 

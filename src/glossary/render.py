@@ -43,7 +43,8 @@ def visible(text: str) -> str:
 
 
 def text_of(value: Any) -> str:
-    """A value as text: lists joined with `` | ``, a variant as its text (and status)."""
+    """A value as text: lists joined with `` | ``, a variant as its text (and status), a
+    regional form as its text and region."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -53,7 +54,7 @@ def text_of(value: Any) -> str:
     if isinstance(value, dict):
         text = value.get("text")
         if text is not None:
-            status = value.get("status")
+            status = value.get("status") or value.get("region")
             return f"{text} ({status})" if status and status != "preferred" else str(text)
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, float):
@@ -292,7 +293,8 @@ def print_entry(console: Any, record: dict[str, Any], labels: Sequence[tuple[str
                     text.append("\n")
                 if isinstance(item, dict):
                     text.append(visible(str(item["text"])), style=COLUMN_STYLES.get(key[:2]))
-                    text.append(f"  {item['status']}", style="red" if item["status"] == "deprecated" else "dim")
+                    mark = item.get("status") or item.get("region") or ""
+                    text.append(f"  {mark}", style="red" if mark == "deprecated" else "dim")
                     if item.get("note"):
                         text.append(f"  {visible(item['note'])}", style="italic")
                 else:

@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 
 from glossary.errors import UsageError
 from glossary.index import Index, Key, Kind, latin_key, stemmed, zh_key
+from glossary.normalize import fold_hanzi
 from glossary.pinyin import LOOSE_U, Reading, looks_like_initials, readings, strip_tones, syllable_agrees
 
 
@@ -79,7 +80,8 @@ FUZZY_FLOORS = {Kind.LATIN: 51.0, Kind.ZH: 40.0}
 MIN_PARTIAL_WORD = 3
 CONTAINED_TOP = 87.0  # the best score of a contained match (_tiered)
 # The order of fields when two keys of one entry score the same.
-FIELD_ORDER = ("zh", "zh_hant", "pinyin", "fr", "en", "zh_variants", "fr_variants", "en_variants")
+FIELD_ORDER = ("zh", "zh_hant", "zh_regional", "pinyin", "fr", "en", "zh_variants", "fr_variants",
+               "en_variants")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +93,18 @@ class Matched:
     how: How
     status: str = "preferred"
     tones: str | None = None  # "other tones" when the query's tones disagree with the entry's
+    region: str | None = None  # a regional form's: tw, hk or mo
 
     def to_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "text": self.text, "how": self.how.value, "status": self.status,
-                "tones": self.tones}
+        out = {"field": self.field, "text": self.text, "how": self.how.value, "status": self.status,
+               "tones": self.tones}
+        if self.region:
+            out["region"] = self.region
+        return out
 
     def __str__(self) -> str:
         extra = "".join(f", {x}" for x in (self.status if self.status != "preferred" else None,
-                                          self.tones) if x)
+                                          self.region, self.tones) if x)
         return f"{self.field}: {self.text} ({self.how.value}{extra})"
 
 
@@ -193,12 +199,11 @@ def _fuzzy(query: str, index: Index, kind: Kind, cutoff: float, limit: int) -> l
 
 # --------------------------------------------------------------------------- Chinese
 
-def _zh_forms(index: Index, query: str) -> tuple[str, str]:
-    """The query as a key, and with traditional characters the glossary knows folded
-    to simplified (so mixed input like 虚擬电厂 finds 虚拟电厂)."""
+def _zh_forms(query: str) -> tuple[str, str]:
+    """The query as a key, and folded to simplified characters (so mixed input like
+    虚擬电厂 finds 虚拟电厂, and Hong Kong's 醫療衞生 finds 医疗卫生)."""
     key = zh_key(query)
-    table = index.hanzi(c for c in key if is_han(c))
-    return key, "".join(table.get(c, ("",))[0] or c for c in key)
+    return key, fold_hanzi(key)
 
 
 class _Best:
@@ -230,7 +235,7 @@ def _contained_bound(typed: int, size: int) -> float:
 
 
 def _search_zh(index: Index, query: str, hits: _Hits, limit: int) -> None:
-    typed, simplified = _zh_forms(index, query)
+    typed, simplified = _zh_forms(query)
     forms = [(typed, 0.0)] + ([(simplified, FOLDED_PENALTY)] if simplified != typed else [])
     best = _Best(Kind.ZH)
     for anchored in (True, False):  # exact and prefix first; contained only if they are too few
@@ -247,11 +252,11 @@ def _search_zh(index: Index, query: str, hits: _Hits, limit: int) -> None:
 
 def _homophones(index: Index, query: str, hits: _Hits) -> None:
     """Chinese keys of the query's length that differ only by characters read the same."""
-    _, simplified = _zh_forms(index, query)
+    _, simplified = _zh_forms(query)
     if len(simplified) < 2:
         return
     table = index.hanzi(c for c in simplified if is_han(c))
-    options = [table[c][1] if is_han(c) and c in table and table[c][1] else (c,) for c in simplified]
+    options = [table[c] if is_han(c) and table.get(c) else (c,) for c in simplified]
     most = max(1, len(simplified) // 3)
     for combo in islice(product(*options), 512):
         for pos, _, detail, _ in index.exact(Kind.PINYIN, "".join(combo)):
@@ -263,7 +268,7 @@ def _homophones(index: Index, query: str, hits: _Hits) -> None:
 
 
 def _fuzzy_zh(index: Index, query: str, hits: _Hits, cutoff: float, limit: int) -> None:
-    for form in set(_zh_forms(index, query)):
+    for form in set(_zh_forms(query)):
         for pos, ratio in _fuzzy(form, index, Kind.ZH, cutoff, limit):
             hits.add(Kind.ZH, pos, min(FUZZY_CEILING, 0.74 * ratio), How.FUZZY)
 
@@ -554,7 +559,7 @@ def _rank(index: Index, hits: _Hits, langs: tuple[Lang, ...], limit: int) -> lis
     top = sorted(ranked, key=lambda item: (-item[1][0], item[1][1], len(records[item[0]]["zh"]),
                                            item[0]))[:limit]
     return [Match(records[n], round(score, 1),
-                  Matched(key.field, key.text, hit.how, key.status, hit.tones))
+                  Matched(key.field, key.text, hit.how, key.status, hit.tones, key.region))
             for n, (score, _, key, hit) in top]
 
 

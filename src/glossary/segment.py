@@ -11,6 +11,13 @@ Nothing is lost: the tokens, joined, are the input, character for character
 (whitespace, newlines, punctuation, Latin letters and digits included), and
 each token carries its character offsets into the input.
 
+jieba's dictionary is simplified Chinese, and it cuts traditional text worse than
+the same text in simplified characters (參 與 and 響 應 where 参与 and 响应 are
+whole). So jieba always cuts the *simplified shadow* of the text
+(:func:`glossary.normalize.fold_hanzi`, the same length), and its words are given
+back in the text's own characters: a traditional or mixed text is cut where its
+simplified version is.
+
 jieba's global state is left alone: we use a private ``jieba.Tokenizer``
 whose word-frequency table we load ourselves, so jieba never logs its
 start-up messages nor writes a cache into a shared temporary directory. The
@@ -37,6 +44,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from glossary.normalize import fold_hanzi
 
 if TYPE_CHECKING:
     from glossary.matcher import TermMatcher
@@ -234,17 +243,20 @@ class Segmenter:
         return tokenizer
 
     def frequencies(self, text: str) -> tuple[dict[str, int], int]:
-        """jieba's word frequencies, covering at least every fragment of ``text``, and
-        the corpus total: a general background to weigh the words of ``text`` against.
-        The dict is not changed by later calls (they may replace it, not modify it)."""
-        tokenizer = self._prepare(text)
+        """jieba's word frequencies, covering at least every fragment of ``text`` (in
+        simplified characters: the dictionary's), and the corpus total: a general
+        background to weigh the words of ``text`` against. The dict is not changed by
+        later calls (they may replace it, not modify it)."""
+        tokenizer = self._prepare(fold_hanzi(text))
         return tokenizer.FREQ, tokenizer.total
 
     def words(self, text: str) -> list[str]:
-        """jieba alone on ``text`` (no glossary): its words, joined giving ``text``."""
+        """jieba alone on ``text`` (no glossary): its words, joined giving ``text``, cut
+        where jieba cuts the simplified shadow of ``text``."""
         if not text:
             return []
-        return list(self._prepare(text).cut(text, HMM=self.hmm))
+        shadow = fold_hanzi(text)
+        return _given_back(text, self._prepare(shadow).cut(shadow, HMM=self.hmm))
 
     def segment(self, text: str) -> list[Token]:
         """The tokens of ``text``; joined, they give ``text`` back exactly."""
@@ -253,20 +265,23 @@ class Segmenter:
     def _tokens(self, text: str, offset: int) -> Iterator[Token]:
         if not text:
             return
-        tokenizer = self._prepare(text)
+        shadow = fold_hanzi(text)
+        tokenizer = self._prepare(shadow)
         cut = tokenizer.cut
         hmm = self.hmm
         spans = self.matcher.find_matches(text) if self.matcher is not None else []
         ids = self.matcher.entry_ids if self.matcher is not None else ()
         if spans:
-            spans = _right_cuts(text, spans, tokenizer.FREQ)
+            spans = _right_cuts(shadow, spans, tokenizer.FREQ)
+        same = shadow == text  # simplified text: jieba's words are the text's
         pos = 0
         for start, end, index in [*spans, (len(text), len(text), -1)]:
             if start > pos:
                 at = offset + pos
-                for word in cut(text[pos:start], HMM=hmm):
-                    yield Token(word, at, at + len(word))
-                    at += len(word)
+                for word in cut(shadow[pos:start], HMM=hmm):
+                    size = len(word)
+                    yield Token(word if same else text[at - offset:at - offset + size], at, at + size)
+                    at += size
             if index >= 0:
                 yield Token(text[start:end], offset + start, offset + end, ids[index])
             pos = end
@@ -328,6 +343,15 @@ def _right_cuts(text: str, spans: list, freq: dict[str, int]) -> list:
                 continue
         kept.append((start, end, index))
     return kept
+
+
+def _given_back(text: str, words: Iterable[str]) -> list[str]:
+    """The pieces of ``text`` that ``words`` (a cut of its shadow) stand for."""
+    out, at = [], 0
+    for word in words:
+        out.append(text[at:at + len(word)])
+        at += len(word)
+    return out
 
 
 def tokens_text(tokens: Iterable[Token]) -> str:

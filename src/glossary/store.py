@@ -411,13 +411,17 @@ class Glossary:
         return index
 
     def find(self, term: str) -> list[Entry]:
-        """Entries whose id, Chinese form (simplified, traditional, variant) or French /
-        English rendering is exactly ``term`` (case-insensitive for French and English)."""
+        """Entries whose id, Chinese form (simplified, traditional, variant, regional; in
+        any script) or French / English rendering is exactly ``term`` (case-insensitive
+        for French and English)."""
         term = term.strip()
         by_id = self.get(term)
         if by_id is not None:
             return [by_id]
-        return list(self._exact.get(term) or self._exact.get(term.casefold()) or [])
+        from glossary.normalize import fold_hanzi
+
+        return list(self._exact.get(term) or self._exact.get(term.casefold())
+                    or self._exact.get(fold_hanzi(term)) or [])
 
 
 _ENTRY_SQL = ("SELECT e.n, e.chunk, e.slot, e.line, f.path, f.builtin, e.overrides "
@@ -496,7 +500,7 @@ class StoreGlossary(Glossary):
                 args.extend(values)
         rows_sql = f"SELECT chunk, slot, line, overrides FROM entry WHERE {' AND '.join(where)} ORDER BY n"
         empty = {key: None for key in FIELDS}
-        empty.update({key: [] for key in (*VARIANT_FIELDS, "see_also", "generated")})
+        empty.update({key: [] for key in (*VARIANT_FIELDS, "zh_regional", "see_also", "generated")})
         empty.update(pinyin_deliberate=False, zh_hant_deliberate=False)
         for fid, path in store.query("SELECT fid, path FROM file ORDER BY layer, seq"):
             shown = store.shown_path(path)
@@ -533,13 +537,16 @@ class StoreGlossary(Glossary):
         from glossary.compiled import exact_keys
         from glossary.index import Kind, latin_key, stemmed, zh_key
 
+        from glossary.normalize import fold_hanzi
+
         index = self._store.index()
-        numbers = {f.entry for f in index.exact(Kind.ZH, zh_key(term))}
+        numbers = {f.entry for key in {zh_key(term), fold_hanzi(zh_key(term))}
+                   for f in index.exact(Kind.ZH, key)}
         words = stemmed(latin_key(term))
         if words:
             numbers |= {f.entry for f in index.exact(Kind.LATIN, " " + " ".join(words) + " ")}
         found = entries_by_number(self._store, numbers)
-        for wanted in (term, term.casefold()):
+        for wanted in (term, term.casefold(), fold_hanzi(term)):
             hits = [found[n] for n in sorted(found) if wanted in exact_keys(found[n])]
             if hits:
                 return hits

@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 
 from glossary import __version__
 from glossary.errors import CacheCorrupt, GlossaryError
+from glossary.model import Script
 from glossary.render import Format, default_format
 
 EXIT_FOUND, EXIT_NOT_FOUND, EXIT_ERROR = 0, 1, 2
@@ -217,6 +218,34 @@ InputArgument = Annotated[
                    help="The Chinese text: a file, or - (or nothing, when piped) for standard input.",
                    show_default=False),
 ]
+ScriptOption = Annotated[
+    Optional[Script],
+    typer.Option("--script", case_sensitive=False,
+                 help="Write the glossary's Chinese in this script: hans (simplified, the "
+                      "default), hant (traditional), tw or hk (the entry's Taiwan or Hong Kong "
+                      "word form where it has one, else traditional). Text you give is never "
+                      "changed.", show_default=False),
+]
+
+
+def in_script(records, script: Optional[Script]):
+    """Records (entry fields) with their ``zh`` in the reader's script."""
+    from glossary.model import zh_in_script
+
+    if script is None:
+        return records
+
+    def converted(record):
+        record["zh"] = zh_in_script(record, script)
+        return record
+
+    if isinstance(records, list):
+        for record in records:
+            converted(record)
+        return records
+    return (converted(record) for record in records)  # a stream stays a stream
+
+
 FormatOption = Annotated[
     Optional[Format],
     typer.Option("--format", "-f", case_sensitive=False,

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, command_app, console, load, out, resolve_format)
+                                 ScriptOption, TermsOption, command_app, console, in_script, load,
+                                 out, resolve_format)
 from glossary.model import Entry, Provenance, Status
 from glossary.render import Format, print_entry, write_records
 
@@ -16,7 +17,8 @@ app = command_app()
 
 LIST_COLUMNS = ("id", "zh", "pinyin", "fr", "en", "domain")
 SHOW_LABELS = (
-    ("zh", "zh"), ("zh_hant", "zh-Hant"), ("zh_variants", "zh variants"), ("pinyin", "pinyin"),
+    ("zh", "zh"), ("zh_hans", "zh-Hans"), ("zh_hant", "zh-Hant"), ("zh_regional", "zh regional"),
+    ("zh_variants", "zh variants"), ("pinyin", "pinyin"),
     ("fr", "fr"), ("fr_variants", "fr variants"), ("fr_provenance", "fr from"), ("en", "en"), ("en_variants", "en variants"),
     ("en_provenance", "en from"), ("domain", "domain"), ("category", "category"),
     ("source", "source"), ("provenance", "provenance"), ("note", "note"),
@@ -24,7 +26,7 @@ SHOW_LABELS = (
     ("origin", "file"), ("overrides", "overrides"),
 )
 SHOW_COLUMNS = ("id", "zh", "zh_hant", "pinyin", "fr", "en", "domain", "category", "source",
-                "provenance", "note", "origin", "overrides")
+                "provenance", "note", "origin", "overrides", "zh_regional")
 PROVENANCE_TEXT = {
     "source": "source: Chinese and French both given by the directive's translation",
     "source-fr": "source-fr: French from the directive's translation; Chinese supplied by the editors",
@@ -44,13 +46,14 @@ def entry_record(entry: Entry) -> dict:
 
 @app.command()
 def show(
-    term: Annotated[str, typer.Argument(help="An id, a Chinese form (simplified or traditional), "
+    term: Annotated[str, typer.Argument(help="An id, a Chinese form (simplified, traditional, variant or regional, in any script), "
                                              "or an exact French or English rendering.")],
     fmt: FormatOption = None,
+    script: ScriptOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
-    """Show one entry, whole: every language, variants, domain, source, notes."""
+    """Show one entry, whole: every language, variants, regional forms, domain, source, notes."""
     if not term.strip():
         from glossary.errors import UsageError
 
@@ -65,6 +68,11 @@ def show(
         raise typer.Exit(EXIT_NOT_FOUND)
     fmt = resolve_format(fmt)
     records = [entry_record(e) for e in found]
+    if script is not None and script.value != "hans":
+        # The entry whole: its simplified form stays, next to the reader's.
+        for record in records:
+            record["zh_hans"] = record["zh"]
+        in_script(records, script)
     if fmt is Format.TABLE:
         con = console()
         for record in records:
@@ -74,7 +82,8 @@ def show(
                 shown["overrides"] = f"the entry at {record['overrides']} (your file takes precedence)"
             print_entry(con, shown, SHOW_LABELS)
     else:
-        write_records(records, fmt, out(), SHOW_COLUMNS)
+        columns = SHOW_COLUMNS if "zh_hans" not in records[0] else (*SHOW_COLUMNS, "zh_hans")
+        write_records(records, fmt, out(), columns)
     raise typer.Exit(EXIT_FOUND)
 
 
@@ -172,6 +181,7 @@ def list_(
     provenance: ProvenanceFilter = None,
     domains: Annotated[bool, typer.Option("--domains", help="List the categories and domains with their entry counts.")] = False,
     fmt: FormatOption = None,
+    script: ScriptOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
@@ -180,7 +190,7 @@ def list_(
     if domains:
         _print_domains(glossary, fmt)
         raise typer.Exit(EXIT_FOUND)
-    records = selected_records(glossary, domain, category, status, provenance)
+    records = in_script(selected_records(glossary, domain, category, status, provenance), script)
     fmt = resolve_format(fmt)
     if fmt is Format.TABLE:
         shown = list(records)

@@ -11,8 +11,8 @@ from typing import Annotated, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, FormatOption,
-                                 NoBuiltinOption, TermsOption, command_app, out, resolve_format,
-                                 user_paths)
+                                 NoBuiltinOption, ScriptOption, TermsOption, command_app, in_script,
+                                 out, resolve_format, user_paths)
 from glossary.render import Format, write_records
 from glossary.search import Lang
 
@@ -26,7 +26,7 @@ BATCH_FORMATS = (Format.TSV, Format.JSONL, Format.CSV, Format.PLAIN)
 @app.command()
 def lookup(
     query: Annotated[list[str], typer.Argument(
-        help="What to look up: hanzi (simplified or traditional), pinyin in any form "
+        help="What to look up: hanzi (simplified, traditional or mixed, Taiwan or Hong Kong words), pinyin in any form "
              "(dīkōng jīngjì, di1kong1, dikongjingji, dkjj, lvse), French or English. "
              "Several words make one query. '-' reads one query a line from stdin.",
         metavar="QUERY...", show_default=False)],
@@ -36,6 +36,7 @@ def lookup(
              "hanzi, else pinyin, French and English together].", show_default=False)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many results.")] = 10,
     fmt: FormatOption = None,
+    script: ScriptOption = None,
     encoding: EncodingOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
@@ -46,17 +47,18 @@ def lookup(
     from glossary.search import lookup as search, suggest
 
     if query == ["-"]:
-        _batch(lang, fmt, encoding, terms, no_builtin)
+        _batch(lang, fmt, script, encoding, terms, no_builtin)
         return
     text = " ".join(query)
     index = open_index(user_paths(terms), builtin=not no_builtin)
     matches = search(index, text, lang, limit)
     if not matches:
         if stderr_is_terminal():
-            _hint(text, [] if looks_like_sentence(text) else suggest(index, text, lang))
+            _hint(text, [] if looks_like_sentence(text) else suggest(index, text, lang), script)
         raise typer.Exit(EXIT_NOT_FOUND)
     fmt = resolve_format(fmt)
-    records = [m.to_record(flat=fmt not in (Format.JSON, Format.JSONL)) for m in matches]
+    records = in_script([m.to_record(flat=fmt not in (Format.JSON, Format.JSONL)) for m in matches],
+                        script)
     if fmt is Format.TABLE:
         from glossary.cli.common import console
 
@@ -80,7 +82,7 @@ def looks_like_sentence(query: str) -> bool:
     return hanzi >= SENTENCE_MIN_HANZI or (hanzi > 0 and bool(_SENTENCE_PUNCTUATION & set(query)))
 
 
-def _hint(query: str, near: list) -> None:
+def _hint(query: str, near: list, script=None) -> None:
     from glossary.cli.common import warn
 
     if looks_like_sentence(query):
@@ -90,11 +92,14 @@ def _hint(query: str, near: list) -> None:
     if not near:
         warn(f"nothing matches {query!r}")
         return
-    offers = "; ".join(f"{m.entry['zh']} {m.entry['pinyin']} ({m.entry['fr'] or m.entry['en']})" for m in near)
+    from glossary.model import zh_in_script
+
+    offers = "; ".join(f"{zh_in_script(m.entry, script)} {m.entry['pinyin']} ({m.entry['fr'] or m.entry['en']})"
+                       for m in near)
     warn(f"nothing matches {query!r}; did you mean: {offers}?")
 
 
-def _batch(lang: Lang | None, fmt: Format | None, encoding: str | None,
+def _batch(lang: Lang | None, fmt: Format | None, script, encoding: str | None,
            terms, no_builtin: bool) -> None:
     """One query a line on stdin → one result line a query, in order (blank: no result)."""
     from glossary.errors import UsageError
@@ -114,11 +119,12 @@ def _batch(lang: Lang | None, fmt: Format | None, encoding: str | None,
         nonlocal found_any
         for query, match in lookup_many(index, queries, lang):
             if fmt is Format.JSONL:
-                yield {"query": query, "result": match.to_record() if match else None}
+                yield {"query": query,
+                       "result": in_script([match.to_record()], script)[0] if match else None}
             elif match is None:
                 yield {"query": query}
             else:
-                yield {"query": query, **match.to_record(flat=True)}
+                yield {"query": query, **in_script([match.to_record(flat=True)], script)[0]}
             found_any = found_any or match is not None
 
     write_records(rows(), fmt, out(), BATCH_COLUMNS)

@@ -12,8 +12,8 @@ from typing import Annotated, Iterable, Iterator, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption,
-                                 NoBuiltinOption, TermsOption, command_app, console, out,
-                                 stdout_is_terminal)
+                                 NoBuiltinOption, ScriptOption, TermsOption, command_app, console,
+                                 out, stdout_is_terminal)
 from glossary.errors import InputError, UsageError
 from glossary.highlight import Gloss
 
@@ -214,7 +214,8 @@ def segment(
     """Cut Chinese text into words, glossary terms kept whole (even those with punctuation).
 
     Joined, the tokens give back the input exactly; offsets are character offsets into the
-    decoded input. Traditional characters stay as they are.
+    decoded input. Traditional characters stay as they are; traditional and mixed text is
+    cut where the same text in simplified characters is.
     """
     from glossary.render import Format, write_records
     from glossary.segment import Segmenter
@@ -339,14 +340,16 @@ def highlight(
     colour_by: Annotated[ColourBy, typer.Option(
         "--colour-by", "--color-by", case_sensitive=False,
         help="Colour terms by category or by domain.")] = ColourBy.CATEGORY,
+    script: ScriptOption = None,
     encoding: EncodingOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
     """Show a Chinese text with every glossary term marked and glossed.
 
-    Exit status: 0 if a term was found, 1 if none, 2 on bad input. Offsets in machine
-    output are character offsets into the decoded input.
+    The text may be in any script or mix of scripts (simplified, traditional, Hong Kong
+    and Taiwan variants and words). Exit status: 0 if a term was found, 1 if none, 2 on
+    bad input. Offsets in machine output are character offsets into the decoded input.
     """
     from glossary import highlight as hl
 
@@ -362,6 +365,7 @@ def highlight(
     if isinstance(chunks, list) and not chunks[0].endswith("\n"):
         chunks = [chunks[0] + "\n"]  # a text argument is a line: it ends with a line break
     matcher, glossary = _term_index(terms, no_builtin)
+    glossary.set_script(script)
     stream = out()
     only_summary = summary_only or (summary and fmt in MACHINE)
 
@@ -391,7 +395,7 @@ def highlight(
 
         name = source_name(file or "-") if file in (None, "-") or Path(file).is_file() else "text"
         tally = write_page(blocks, matcher, glossary, stream, gloss=gloss_kind, ruby=ruby,
-                           colour_by=colour_by.value, title=f"{name} — glossary terms",
+                           colour_by=colour_by.value, script=script, title=f"{name} — glossary terms",
                            note=f"{len(glossary)} glossary entries; hover or focus a term "
                                 "for its renderings.")
     elif fmt is HighlightFormat.MD:
