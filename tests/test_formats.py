@@ -163,6 +163,41 @@ def test_region_tags_on_request(run, tmp_path):
     assert 'xml:lang="zh-CN"' in text and 'xml:lang="zh-TW"' in text and "zh-Hans" not in text
 
 
+def _regional_sections(path: Path, entry_id: str) -> dict[str, list[tuple[str, str | None]]]:
+    """For one entry: each Chinese section's terms, with their geographicalUsage."""
+    from lxml import etree
+
+    ns = {"xml": "http://www.w3.org/XML/1998/namespace"}
+    root = etree.parse(str(path))
+    (entry,) = [e for e in root.iter("{*}termEntry", "{*}conceptEntry")
+                if e.get("id") == entry_id]
+    out = {}
+    for section in entry.iter("{*}langSet", "{*}langSec"):
+        tag = section.get(f"{{{ns['xml']}}}lang")
+        if tag.startswith("zh"):
+            out[tag] = [(t.findtext("{*}term"), t.findtext("{*}termNote[@type='geographicalUsage']"))
+                        for t in section.iter("{*}tig", "{*}termSec")]
+    return out
+
+
+@pytest.mark.parametrize("fmt", ["tbx", "tbx3"])
+@pytest.mark.parametrize("tags", ["script", "region"])
+def test_taiwan_and_hong_kong_forms_go_under_their_regions_and_come_back(run, tmp_path, fmt, tags):
+    path = _export(run, tmp_path, fmt, ".tbx", "--zh-tags", tags)
+    hant = "zh-Hant" if tags == "script" else "zh-TW"
+    ai = _regional_sections(path, "artificial-intelligence")
+    assert ai[hant][0] == ("人工智能", None)  # the traditional form, not marked
+    assert ("人工智慧", "TW") in ai["zh-TW"]  # with region tags, beside the traditional form
+    twin = _regional_sections(path, "digital-twin")
+    assert twin["zh-HK"] == [("數碼孿生", "HK")]
+    back = run("import", str(path), "-o", str(tmp_path / "back.yaml"))
+    assert back.exit_code == 0, back.stderr
+    entries = {e["id"]: e for e in read_terms(tmp_path / "back.yaml").entries}
+    assert entries["artificial-intelligence"]["zh_hant"] == "人工智能"
+    assert {"text": "人工智慧", "region": "tw"} in entries["artificial-intelligence"]["zh_regional"]
+    assert {"text": "數碼孿生", "region": "hk"} in entries["digital-twin"]["zh_regional"]
+
+
 def test_a_tbx_written_by_translate_toolkit_imports(run, tmp_path):
     from translate.storage import tbx
 
@@ -325,3 +360,13 @@ def test_tbx3_has_the_tbx_basic_structure(run, tmp_path, shipped):
                 assert element.text in ("preferredTerm-admn-sts", "admittedTerm-admn-sts",
                                         "deprecatedTerm-admn-sts", "supersededTerm-admn-sts")
             assert etree.QName(element).namespace == TBX[1:-1]  # DCA: no foreign elements
+
+
+def test_export_in_the_readers_script_where_a_format_has_one_chinese_column(run):
+    result = run("export", "-f", "tsv", "-d", "artificial-intelligence", "--script", "tw")
+    assert result.exit_code == 0, result.stderr
+    rows = {line.split("\t")[0]: line.split("\t")[1] for line in result.stdout.splitlines()[1:]}
+    assert rows["artificial-intelligence"] == "人工智慧"  # Taiwan's word
+    assert run("export", "-f", "tsv", "-d", "artificial-intelligence", "--script", "hant").stdout.count("人工智能") >= 1
+    refused = run("export", "-f", "tbx", "--script", "tw")
+    assert refused.exit_code == 2 and "takes no --script" in refused.stderr

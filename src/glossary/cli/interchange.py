@@ -12,7 +12,8 @@ from typing import IO, Annotated, Iterator, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, NoBuiltinOption,
-                                 TermsOption, command_app, load, stdout_is_terminal, warn)
+                                 ScriptOption, TermsOption, command_app, in_script, load,
+                                 stdout_is_terminal, warn)
 from glossary.cli.entries import (CategoryFilter, DomainFilter, ProvenanceFilter, StatusFilter,
                                   selected_records)
 from glossary.errors import UsageError
@@ -20,6 +21,9 @@ from glossary.errors import UsageError
 app = command_app()
 
 EXPORT_FORMATS = ("tbx", "tbx3", "csv", "tsv", "xlsx", "omegat", "anki", "yaml", "html")
+# Formats that carry every script of an entry in its own place (TBX language sections,
+# our term files): --script would only lose what they hold.
+ALL_SCRIPTS = ("tbx", "tbx3", "yaml")
 IMPORT_FORMATS = ("auto", "tbx", "tbx3", "csv", "tsv", "xlsx", "omegat", "yaml")
 
 LangOption = Annotated[str, typer.Option(
@@ -90,6 +94,7 @@ def export(
     category: CategoryFilter = None,
     status: StatusFilter = None,
     provenance: ProvenanceFilter = None,
+    script: ScriptOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
 ) -> None:
@@ -100,11 +105,14 @@ def export(
 
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"--format {fmt!r}: one of {', '.join(EXPORT_FORMATS)}")
+    if script is not None and script.value != "hans" and fmt in ALL_SCRIPTS:
+        raise UsageError(f"--script: {fmt} carries every script of an entry in its own place "
+                         "(simplified, traditional, Taiwan, Hong Kong); it takes no --script")
     if zh_tags not in ("script", "region"):
         raise UsageError(f"--zh-tags {zh_tags!r}: script or region")
     spec = formats.get(fmt)
     glossary = load(terms, no_builtin)
-    records = selected_records(glossary, domain, category, status, provenance)
+    records = in_script(selected_records(glossary, domain, category, status, provenance), script)
     first = next(records, None)
     if first is None:
         warn("no entry selected: nothing written")

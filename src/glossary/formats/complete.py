@@ -131,6 +131,26 @@ def variant_cell(variant: Mapping[str, Any]) -> str:
 
 SEPARATOR = " | "
 
+_REGIONAL = re.compile(r"^(?P<text>.*?)\s+\((?P<region>tw|hk|mo)(?:[;:,]\s*(?P<note>.*))?\)$", re.S)
+
+
+def regional_of(text: str) -> dict[str, Any] | None:
+    """A regional form written in a cell: ``人工智慧 (tw)``, ``遙距醫療 (hk; note)``;
+    None when the cell does not say which region."""
+    match = _REGIONAL.match(text.strip())
+    if not match:
+        return None
+    out: dict[str, Any] = {"text": match["text"].strip(), "region": match["region"]}
+    if match["note"]:
+        out["note"] = match["note"].strip()
+    return out
+
+
+def regional_cell(form: Mapping[str, Any]) -> str:
+    """A regional form as a cell writes it (see :func:`regional_of`)."""
+    note = form.get("note")
+    return f"{form['text']} ({form['region']}{'; ' + note if note else ''})"
+
 
 def split_cell(value: Any) -> list[str]:
     """The items of a cell that holds several (`` | ``, the MultiTerm convention)."""
@@ -210,6 +230,7 @@ def _entry_of(row: Row, domains: Domains, filler: Filler) -> tuple[dict[str, Any
         entry["zh_hant"] = split_cell(hant)[0]
     entry["zh_variants"] = [variant_of(v) for v in zh_items[1:]] + \
         [variant_of(v) for v in split_cell(f.get("zh_variants"))]
+    entry["zh_regional"] = [form for form in map(regional_of, split_cell(f.get("zh_regional"))) if form]
     entry["pinyin"] = _text(f.get("pinyin"))
     entry["fr"] = fr_items[0] if fr_items else None
     entry["fr_variants"] = [variant_of(v) for v in fr_items[1:]] + \

@@ -2,7 +2,8 @@
 
 Writing: a header of our field names, one cell a field; a field of several values
 (variants, ``see_also``) holds them separated by `` | `` (the MultiTerm convention),
-a variant written ``text (status)`` or ``text (status; note)``.
+a variant written ``text (status)`` or ``text (status; note)``, a regional form
+``text (region)`` or ``text (region; note)``.
 
 Reading: columns are recognised by our own field names first (so that our export
 reads back exactly), then by the names people give them in English, French and
@@ -17,7 +18,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from glossary.errors import UsageError
 from glossary.formats import ReadOptions, Row, Skip
-from glossary.formats.complete import SEPARATOR, fold, variant_cell
+from glossary.formats.complete import SEPARATOR, fold, regional_cell, variant_cell
 from glossary.model import FIELDS, VARIANT_FIELDS
 
 # Header names people use, folded (see complete.fold), for each of our fields.
@@ -58,6 +59,8 @@ def cells(record: Mapping[str, Any], columns: Sequence[str] = COLUMNS) -> list[s
         value = record.get(key)
         if key in VARIANT_FIELDS:
             out.append(SEPARATOR.join(variant_cell(v) for v in value or ()))
+        elif key == "zh_regional":
+            out.append(SEPARATOR.join(regional_cell(v) for v in value or ()))
         elif key in LIST_FIELDS:
             out.append(SEPARATOR.join(value or ()))
         elif key in FLAG_FIELDS:

@@ -11,7 +11,9 @@ Two dialects share this module (:mod:`glossary.formats.tbx3` is the second):
 
 An entry is one concept. Its language sections come Chinese first, then the
 target language (French, or English with ``--lang en``), then the other one, then
-the traditional form: readers that take the first two languages of a concept as
+the traditional form, then the word forms of Taiwan, Hong Kong and Macau in their
+regions' sections (``zh-TW``, ``zh-HK``, ``zh-MO``), each term marked with its
+``geographicalUsage``: readers that take the first two languages of a concept as
 source and target (translate-toolkit, Weblate) see Chinese → French. Variants are
 further terms of their language with their ``administrativeStatus``. The domain is
 the concept's ``subjectField``, ``source`` an ``admin`` of type ``source`` (the
@@ -39,7 +41,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from glossary.errors import InputError
 from glossary.formats import ReadOptions, Row, Skip, WriteOptions
-from glossary.formats.complete import variant_cell
+from glossary.formats.complete import regional_cell, variant_cell
 
 # What a file we wrote says of itself (its sourceDesc); ids are read back from such files only.
 MARKER = "scenario-glossary"
@@ -57,6 +59,9 @@ STATUS_OURS = {"preferredterm-admn-sts": "preferred", "admittedterm-admn-sts": "
 PRIVATE = {"category": ("x-category", "category"), "provenance": ("x-provenance", "provenance"),
            "generated": ("x-generated", "generated"), "imported_from": ("x-importedFrom", "imported from"),
            "deliberate": ("x-deliberate", "deliberate")}
+# Where a regional form is used: its section's language tag, its geographicalUsage.
+REGION_TAGS = {"tw": "zh-TW", "hk": "zh-HK", "mo": "zh-MO"}
+GEOGRAPHY = {"tw": "TW", "hk": "HK", "mo": "MO"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NCNAME_START = re.compile(r"^[A-Za-z_]")
 
@@ -143,27 +148,47 @@ class _Writer:
             if r.get(lang):
                 parts.append(self.language(lang, r[lang], r.get(f"{lang}_variants"),
                                            provenance=r.get(f"{lang}_provenance")))
+        # Traditional, then the forms of Taiwan, Hong Kong and Macau, each in a section of
+        # its region marked with its geographicalUsage (with --zh-tags region the
+        # traditional form is zh-TW: Taiwan's forms join it).
+        regional: dict[str, list[Mapping[str, Any]]] = {}
+        for form in r.get("zh_regional") or ():
+            regional.setdefault(form["region"], []).append(form)
+        hant_tag = o.zh_tag(True)
         if r.get("zh_hant"):
-            parts.append(self.language(o.zh_tag(True), r["zh_hant"], ()))
+            joined = regional.pop("tw", []) if hant_tag == REGION_TAGS["tw"] else []
+            parts.append(self.language(hant_tag, r["zh_hant"], (), regional=joined))
+        for region in REGION_TAGS:
+            if regional.get(region):
+                first, *rest = regional[region]
+                parts.append(self.language(REGION_TAGS[region], None, (), regional=[first, *rest]))
         parts.append(f"</{d.entry}>\n")
         self.out.write("".join(parts))
 
-    def language(self, tag: str, main: str, variants: Iterable[Mapping[str, Any]] | None,
-                 pinyin: str | None = None, provenance: str | None = None) -> str:
+    def language(self, tag: str, main: str | None, variants: Iterable[Mapping[str, Any]] | None,
+                 pinyin: str | None = None, provenance: str | None = None,
+                 regional: Iterable[Mapping[str, Any]] = ()) -> str:
         d = self.d
         parts = [f"  <{d.lang} xml:lang={_a(tag)}>\n"]
         if provenance:
             parts.append(f'    <admin type="source">{_t(provenance)}</admin>\n')
-        parts.append(self.term(main, "preferred", None, pinyin))
+        if main is not None:
+            parts.append(self.term(main, "preferred", None, pinyin))
         for v in variants or ():
             parts.append(self.term(v["text"], v["status"], v.get("note"), None))
+        for form in regional:
+            parts.append(self.term(form["text"], "preferred", form.get("note"), None,
+                                   region=form["region"]))
         parts.append(f"  </{d.lang}>\n")
         return "".join(parts)
 
-    def term(self, text: str, status: str, note: str | None, pinyin: str | None) -> str:
+    def term(self, text: str, status: str, note: str | None, pinyin: str | None,
+             region: str | None = None) -> str:
         d = self.d
         parts = [f"    <{d.term}>\n      <term>{_t(text)}</term>\n",
                  f'      <termNote type="administrativeStatus">{STATUS_TBX[status]}</termNote>\n']
+        if region:
+            parts.append(f'      <termNote type="geographicalUsage">{_t(GEOGRAPHY[region])}</termNote>\n')
         if pinyin and not d.private_notes:
             parts.append(f'      <termNote type="pronunciation">{_t(pinyin)}</termNote>\n')
         if pinyin and d.private_notes:
@@ -208,6 +233,13 @@ def _lang_field(tag: str) -> str | None:
     if parts[0] in ("fr", "en"):
         return parts[0]
     return None
+
+
+def _region_of(usage: str) -> str | None:
+    """Our region of a geographicalUsage (``TW``, ``zh-HK``, ``Hong Kong`` …), if any."""
+    key = usage.replace("_", "-").casefold().split("-")[-1].replace(" ", "")
+    return {"tw": "tw", "taiwan": "tw", "hk": "hk", "hongkong": "hk", "mo": "mo", "macau": "mo",
+            "macao": "mo"}.get(key)
 
 
 def _text_of(elem: Any) -> str:
@@ -368,13 +400,15 @@ def _language(section: Any, fields: dict[str, Any], ours: bool, private: dict[st
             fields.setdefault(f"{lang}_provenance", _text_of(child))
         if kind not in ("tig", "termSec", "ntig"):
             continue
-        term: dict[str, Any] = {"text": "", "status": None, "note": None}
+        term: dict[str, Any] = {"text": "", "status": None, "note": None, "region": None}
         for part in child.iter():
             name, ptype = _local(part.tag), part.get("type") or ""
             if name == "term" and not term["text"]:
                 term["text"] = _text_of(part)
             elif name == "termNote" and ptype == "administrativeStatus":
                 term["status"] = STATUS_OURS.get(_text_of(part).casefold(), "admitted")
+            elif name == "termNote" and ptype == "geographicalUsage":
+                term["region"] = _region_of(_text_of(part))
             elif name == "termNote" and ptype == "pronunciation" and lang == "zh":
                 private.setdefault("pinyin", _text_of(part))
             elif name == "note":
@@ -388,7 +422,14 @@ def _language(section: Any, fields: dict[str, Any], ours: bool, private: dict[st
     if not terms:
         return
     if lang == "zh_hant":
-        fields.setdefault("zh_hant", terms[0]["text"])
+        # A term marked with where it is used is a regional form; the first one that is
+        # not is the traditional form.
+        for term in terms:
+            if term["region"]:
+                fields.setdefault("zh_regional", []).append(regional_cell(
+                    {"text": term["text"], "region": term["region"], "note": term["note"]}))
+            else:
+                fields.setdefault("zh_hant", term["text"])
         return
     main = next((t for t in terms if t["status"] in (None, "preferred")), terms[0])
     if fields.get(lang):

@@ -25,7 +25,7 @@ MAX_UNPACKED = 1 << 30
 MAX_RATIO = 200
 RATIO_FROM = 16 << 20
 PROLOG = 4096
-WIDTHS = {"id": 24, "zh": 18, "zh_hant": 18, "pinyin": 24, "fr": 36, "en": 32, "note": 40,
+WIDTHS = {"id": 24, "zh": 18, "zh_hant": 18, "zh_regional": 24, "pinyin": 24, "fr": 36, "en": 32, "note": 40,
           "source": 30, "fr_variants": 36, "en_variants": 32, "fr_provenance": 30,
           "en_provenance": 30, "imported_from": 24}
 
