@@ -116,6 +116,26 @@ def test_two_projects_with_the_same_relative_path_keep_their_own_terms(tmp_path,
         assert load_glossary([Path("terms")], builtin=False).get("house").fr == fr
 
 
+def test_a_chunk_lists_the_entries_it_holds_and_highlight_glosses_each(run, tmp_path, cache):
+    rows = [(f"t-{i}", f"术语{chr(0x4e00 + i)}{chr(0x4e00 + 2 * i + 1)}", "shùyǔ", f"terme {i}")
+            for i in range(150)]
+    write(tmp_path / "terms" / "a.yaml", *rows[:70])
+    write(tmp_path / "terms" / "b.yaml", *rows[70:])
+    s = open_store([tmp_path / "terms"], builtin=False)
+    truth = {}
+    for entry_id, chunk, slot in s.query("SELECT id, chunk, slot FROM entry WHERE live = 1"):
+        truth.setdefault(chunk, set()).add((entry_id, slot))
+    assert len(truth) == 4  # 64 + 6 and 64 + 16
+    for chunk, held in truth.items():
+        assert set(s.chunk_entries(chunk)) == held
+    s.close()
+    text = tmp_path / "text.txt"
+    text.write_text("".join(zh + "，" for _, zh, _, _ in rows[::-1]), encoding="utf-8")
+    result = run("highlight", str(text), "-t", str(tmp_path / "terms"), "--no-builtin", "-f", "jsonl")
+    spans = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(sp["id"], sp["fr"]) for sp in spans] == [(i, fr) for i, _, _, fr in rows[::-1]]
+
+
 def test_two_builders_at_once_both_answer_right(tmp_path, cache):
     terms = tmp_path / "terms"
     for n in range(30):

@@ -199,6 +199,14 @@ class Store:
             raise CacheCorrupt("entry record of the wrong shape")
         return record
 
+    def chunk_entries(self, chunk: int) -> list[tuple]:
+        """``(id, slot)`` of the live entries a chunk holds (a file's entries are numbered,
+        and chunked, in order: chunk ``k`` of a file holds its entries ``64 k`` to ``64 k + 63``)."""
+        base = chunk >> FILE_SHIFT << FILE_SHIFT
+        first = base + (chunk - base) * CHUNK_ENTRIES
+        return self.query("SELECT id, slot FROM entry WHERE n >= ? AND n < ? AND live = 1",
+                          (first, first + CHUNK_ENTRIES))
+
     # ----------------------------------------------------------------- queries
 
     def query(self, sql: str, args: Sequence[Any] = ()) -> list[tuple]:
