@@ -9,7 +9,7 @@ import json
 import pytest
 from hypothesis import given, strategies as st
 
-from glossary.render import Format, cell, tsv_unescape, write_records
+from glossary.render import Format, cell, json_safe, tsv_unescape, write_records
 
 AWKWARD = [
     "a\tb", "line one\nline two", "cr\r\nlf", "C:\\temp\\new", "\\n is not a line break",
@@ -186,13 +186,16 @@ JSON_VALUES = st.recursive(
 
 @given(st.lists(st.dictionaries(st.text(), JSON_VALUES, max_size=6), max_size=5))
 def test_json_and_jsonl_write_what_json_dumps_writes(records):
+    """``json.dumps``, but for DEL, C1, bidirectional controls and line separators, which
+    are escaped (and read back the same)."""
+    dumps = [json_safe(json.dumps(r, ensure_ascii=False)) for r in records]
     for fmt, expected in (
-            (Format.JSONL, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)),
-            (Format.JSON, "[" + ",".join("\n" + json.dumps(r, ensure_ascii=False) for r in records)
-             + "\n]\n")):
+            (Format.JSONL, "".join(d + "\n" for d in dumps)),
+            (Format.JSON, "[" + ",".join("\n" + d for d in dumps) + "\n]\n")):
         out = io.StringIO()
         write_records(iter(records), fmt, out, ())
         assert out.getvalue() == expected
+        assert not set(out.getvalue()) & {"\x7f", "\x85", "\u202e", "\u2028"}
 
 
 def test_list_streams_machine_formats_and_still_exits_1_on_nothing(run):

@@ -28,11 +28,11 @@ use them.
 from __future__ import annotations
 
 import bisect
-import json
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from glossary.normalize import fold_hanzi, to_simplified
@@ -477,9 +477,15 @@ def to_pinyin(words: Sequence[str]) -> str:
 
 
 def to_traditional(zh: str) -> str:
+    return _s2t().convert(zh)
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> Any:
+    """OpenCC's simplified-to-traditional converter, made once (a tenth of a second)."""
     import opencc
 
-    return opencc.OpenCC("s2t").convert(zh)
+    return opencc.OpenCC("s2t")
 
 
 def slug(pinyin_text: str, taken: set[str]) -> str:
@@ -512,45 +518,114 @@ def yaml_stubs(candidates: Sequence[Candidate], text: str, source_name: str,
                taken_ids: Iterable[str] = ()) -> str:
     """A term file of ready-to-edit entries: id, zh, zh_hant, pinyin filled in; fr and en
     empty and marked TODO (``glossary validate`` refuses empty renderings, so the file
-    passes only once a translator has filled them in)."""
+    passes only once a translator has filled them in).
+
+    Written by ruamel.yaml's round-trip emitter, comments included, never by string
+    formatting: text is double-quoted (escapes for line breaks and controls), and the
+    comments that quote the input (the file name, an example sentence) are made one
+    line by :func:`comment_line`, so nothing from the input can become YAML."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     from glossary.taxonomy import DOMAINS
 
     category_of = {d.slug: d.category for d in DOMAINS}
     taken = set(taken_ids)
-    lines = [f"# Candidate terms extracted from {source_name} by `glossary extract`.",
-             "# Fill in every TODO (fr; en or delete the line), check domain and category,",
-             "# then run `glossary validate` on this file.",
-             "description: " + _q(f"Candidate terms from {source_name}"),
-             "entries:"]
+    entries = CommentedSeq()
+    entries.fa.set_block_style()
     for candidate in candidates:
         pinyin_text = to_pinyin(candidate.words)
         domain = guess_domain(text, candidate.start)
         zh = to_simplified(candidate.zh)  # a candidate of a traditional text too
-        lines += [
-            f"  # count {candidate.count}, score {candidate.score:.2f}: {candidate.example}",
-            f"  - id: {slug(pinyin_text, taken)}",
-            f"    zh: {_q(zh)}",
-            f"    zh_hant: {_q(to_traditional(zh))}",
-            f"    pinyin: {_q(pinyin_text)}",
-            '    fr: ""  # TODO: the French rendering',
-            '    en: ""  # TODO: the English rendering, or delete this line',
-        ]
-        if domain:
-            lines += [f"    domain: {domain}  # guessed from the text: check",
-                      f"    category: {category_of[domain]}"]
-        else:
-            lines += ["    domain: general  # TODO: one of the 22 domains (glossary domains)",
-                      "    category: general"]
-        lines += [f"    source: {_q(f'{source_name}:{candidate.line}')}",
-                  "    provenance: editor"]
+        entry = CommentedMap()
+        entry["id"] = _plain(slug(pinyin_text, taken))
+        entry["zh"] = _quoted(zh)
+        entry["zh_hant"] = _quoted(to_traditional(zh))
+        entry["pinyin"] = _quoted(pinyin_text)
+        entry["fr"] = _quoted("")
+        entry["en"] = _quoted("")
+        entry["domain"] = _plain(domain or "general")
+        entry["category"] = _plain(category_of[domain] if domain else "general")
+        entry["source"] = _quoted(f"{source_name}:{candidate.line}")
+        entry["provenance"] = "editor"
         if not _HAN_WORD.match(candidate.zh):
             # Latin letters or digits (5G基站): validate compares only the Han characters.
-            lines.append("    pinyin_deliberate: true")
+            entry["pinyin_deliberate"] = True
+        _line_comment(entry, "fr", "TODO: the French rendering")
+        _line_comment(entry, "en", "TODO: the English rendering, or delete this line")
+        _line_comment(entry, "domain", "guessed from the text: check" if domain else
+                      "TODO: one of the 22 domains (glossary domains)")
         if candidate.contains:
-            lines.append(f"    # see_also: [{candidate.contains}]  (contains that known term)")
-    return "\n".join(lines) + "\n"
+            entry.yaml_set_comment_before_after_key("source", indent=4, before=comment_line(
+                f"see_also: [{candidate.contains}]  (contains that known term)"))
+        entries.append(entry)
+        entries.yaml_set_comment_before_after_key(len(entries) - 1, indent=2, before=comment_line(
+            f"count {candidate.count}, score {candidate.score:.2f}: {candidate.example}"))
+    document = CommentedMap()
+    document["description"] = _quoted(f"Candidate terms from {source_name}")
+    document["entries"] = entries
+    document.yaml_set_start_comment("\n".join([
+        comment_line(f"Candidate terms extracted from {source_name} by `glossary extract`."),
+        "Fill in every TODO (fr; en or delete the line), check domain and category,",
+        "then run `glossary validate` on this file."]))
+    return dump_yaml(document)
 
 
-def _q(value: str) -> str:
-    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
-    return json.dumps(value, ensure_ascii=False)
+_ENTRY_INDENT = 4  # the keys of an entry: "  - " then the key
+
+
+def _quoted(value: str) -> Any:
+    """Text, written double-quoted (line breaks and controls escaped)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(value)
+
+
+def _plain(value: str) -> Any:
+    """A slug, written plain when it reads back as the same string (YAML 1.1 and 1.2)."""
+    from glossary.termfile import plain_is_safe
+
+    return value if plain_is_safe(value) else _quoted(value)
+
+
+def _line_comment(entry: Any, key: str, comment: str) -> None:
+    """``# comment`` two spaces after the value of ``key`` (a slug or an empty string)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    value = entry[key]
+    width = len(value) + 2 * isinstance(value, DoubleQuotedScalarString)
+    entry.yaml_add_eol_comment("# " + comment_line(comment), key,
+                               column=_ENTRY_INDENT + len(key) + len(": ") + width + 2)
+
+
+# What YAML reads as a line break, and what its reader refuses even inside a comment
+# (C0 and C1 controls and DEL are left to render.visible).
+_YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_YAML_UNREADABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def comment_line(text: str) -> str:
+    """``text`` as the body of one YAML comment line: line breaks of every kind (CR, LF,
+    NEL, U+2028, U+2029) made spaces, control characters made visible (ESC → ␛),
+    what a YAML reader refuses made U+FFFD."""
+    from glossary.render import visible
+
+    return _YAML_UNREADABLE.sub("\ufffd", visible(_YAML_BREAKS.sub(" ", text)))
+
+
+def dump_yaml(document: Any) -> str:
+    """A round-trip tree (ruamel.yaml's ``CommentedMap``) as YAML text: Chinese and
+    accents as themselves, no line folded, never an anchor or an alias. Strings are
+    written as the tree says (see :func:`_quoted`, :func:`_plain`); comments as they are
+    (made safe by :func:`comment_line`)."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 1 << 30
+    yaml.allow_unicode = True
+    yaml.indent(mapping=2, sequence=_ENTRY_INDENT, offset=2)
+    yaml.representer.ignore_aliases = lambda *_: True
+    buffer = io.StringIO()
+    yaml.dump(document, buffer)
+    return buffer.getvalue()

@@ -26,7 +26,7 @@ from enum import Enum
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
 
-from glossary.render import visible
+from glossary.render import json_safe, visible
 
 if TYPE_CHECKING:
     from glossary.matcher import TermInfo, TermMatcher, TermTable
@@ -151,7 +151,7 @@ class _Tails(dict):
         entry = self._glossary.get(self._matcher.entry_ids[index])
         record = span_record(0, 0, self._matcher.forms[index], entry)
         del record["start"], record["end"]
-        tail = (", " + json.dumps(record, ensure_ascii=False)[1:] + self._end).encode("utf-8")
+        tail = (", " + json_safe(json.dumps(record, ensure_ascii=False))[1:] + self._end).encode("utf-8")
         self[index] = tail
         return tail
 
@@ -241,35 +241,49 @@ _form = itemgetter(0)
 
 # Characters that make inline Markdown (emphasis, code, links, HTML, entities,
 # GFM tables and strike-through), and what makes a block at the start of a line
-# (heading, quote, list, setext underline, thematic break, indented code).
-# Backslash-escaped, ASCII punctuation stands for itself in CommonMark.
+# (heading, quote, list, setext underline, thematic break, indented code: spaces
+# and tabs, written as character references, which CommonMark never reads as
+# indentation). Backslash-escaped, ASCII punctuation stands for itself in CommonMark.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~!])")
-_MD_LINE_START = re.compile(r"(?m)^( *)([#>+=-]|\d+(?=[.)]))?")
+_MD_LINE_START = re.compile(r"(?m)^([ \t]*)([#>+=-]|\d+(?=[.)]))?")
+_MD_INDENT = {" ": "&#32;", "\t": "&#9;"}
+# CommonMark ends a line at LF, CR and CR LF: a CR is made an LF, so that the line
+# after it is escaped as a line start.
+_LINE_ENDS = re.compile(r"\r\n?")
+# What a one-line value (a gloss, a table cell) must not hold.
+_ANY_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def md_escape(text: str, at_line_start: bool = True) -> str:
     """``text`` as Markdown that shows it as it is (``at_line_start``: whether it
-    begins a line, where more characters make markup)."""
-    text = _MD_INLINE.sub(r"\\\1", text)
+    begins a line, where more characters make markup). Control characters are made
+    visible (ESC → ␛), and CR and CR LF become LF."""
+    text = _MD_INLINE.sub(r"\\\1", visible(_LINE_ENDS.sub("\n", text)))
     if at_line_start:
         return _MD_LINE_START.sub(_line_start, text)
     head, newline, rest = text.partition("\n")
     return head + newline + _MD_LINE_START.sub(_line_start, rest) if newline else head
 
 
+def md_inline(text: str) -> str:
+    """A value of one line (a gloss, a cell of a table) as Markdown that shows it as it
+    is, in the middle of a line: its line breaks, if any, made spaces."""
+    return md_escape(_ANY_BREAK.sub(" ", text), at_line_start=False)
+
+
 def _line_start(m: re.Match) -> str:
-    spaces, mark = m.group(1), m.group(2) or ""
+    indent, mark = m.group(1), m.group(2) or ""
     if mark[:1].isdigit():
         mark += "\\"
     elif mark:
         mark = "\\" + mark
-    return "&#32;" * len(spaces) + mark
+    return "".join(_MD_INDENT[ch] for ch in indent) + mark
 
 
 def _md_text(block: str, start: int, end: int) -> str:
     """``block[start:end]`` escaped; a line break after a non-empty line becomes a
     Markdown hard break (two trailing spaces), so the text keeps its lines."""
-    prev_empty = start == 0 or block[start - 1] == "\n"
+    prev_empty = start == 0 or block[start - 1] in "\n\r"
     piece = md_escape(block[start:end], at_line_start=prev_empty)
     if "\n" not in piece:
         return piece
@@ -313,8 +327,8 @@ def write_markdown(blocks: Iterable[tuple[int, str, list]], matcher: "TermMatche
     """The text with each term in bold followed by its gloss in parentheses."""
     def mark(term: str, entry: "TermInfo") -> str:
         text = gloss_of(entry, gloss)
-        marked = f"**{md_escape(term, False)}**"
-        return f"{marked} ({md_escape(text, False)})" if text else marked
+        marked = f"**{md_inline(term)}**"
+        return f"{marked} ({md_inline(text)})" if text else marked
 
     return _write_marked(blocks, matcher, glossary, out, _md_text, mark)
 
@@ -324,7 +338,7 @@ def write_markdown_summary(records: list[dict[str, Any]], out: IO[str]) -> None:
     out.write("\n| zh | count | pinyin | fr | en | domain |\n|---|---:|---|---|---|---|\n")
     for r in records:
         cells = [r["zh"], str(r["count"]), r["pinyin"], r["fr"] or "", r["en"] or "", r["domain"]]
-        out.write("| " + " | ".join(md_escape(c) for c in cells) + " |\n")
+        out.write("| " + " | ".join(md_inline(c) for c in cells) + " |\n")
 
 
 # --------------------------------------------------------------------------- plain text

@@ -8,9 +8,10 @@ focus) giving zh / pinyin / fr / en / domain, and optionally its gloss inline
 and its pinyin as ruby. After the text come a legend and an index of the
 terms found with their counts, linking to each occurrence (``#t-ID-N``).
 
-Every piece of text from the input or from a term file is escaped; the
-only markup is the page's own. The page is written as the text is read, so its
-size does not bound memory.
+Every piece of text from the input or from a term file is escaped and its
+control characters made visible (:func:`glossary.render.visible`), in text and in
+attribute values alike; the only markup is the page's own. The page is written as
+the text is read, so its size does not bound memory.
 """
 
 from __future__ import annotations
@@ -85,6 +86,12 @@ def _text(text: str) -> str:
     return escape(visible(text), quote=False)
 
 
+def _attr(text: str) -> str:
+    """Text from the input or a term file as the value of a quoted attribute: escaped,
+    quotes included, control characters made visible as in the text."""
+    return escape(visible(text), quote=True)
+
+
 def _slug(value: str) -> str:
     """A CSS class name made of a slug (term files use ASCII slugs already)."""
     return re.sub(r"[^a-z0-9-]", "-", value.lower())
@@ -152,7 +159,7 @@ class PageWriter:
             parts.append(_text(text[pos:match.start()]))
             run = match.group()
             readings = hanzi_readings(run)
-            parts.append("".join(f"<ruby>{escape(ch, quote=False)}<rt>{escape(py, quote=False)}</rt></ruby>"
+            parts.append("".join(f"<ruby>{_text(ch)}<rt>{_text(py)}</rt></ruby>"
                                  for ch, py in zip(run, readings)))
             pos = match.end()
         parts.append(_text(text[pos:]))
@@ -163,15 +170,15 @@ class PageWriter:
         if opening is None:
             entry = self.glossary.get(self.matcher.entry_ids[index])
             group = _slug(getattr(entry, self.colour_by))
-            opening = (f'<mark class="term g-{group}" data-id="{escape(entry.id)}" '
-                       f'data-tip="{escape(_tip(entry))}" tabindex="0"')
+            opening = (f'<mark class="term g-{group}" data-id="{_attr(entry.id)}" '
+                       f'data-tip="{_attr(_tip(entry))}" tabindex="0"')
             body = _text(text)
             if self.ruby:
-                body = f"<ruby>{body}<rt>{escape(entry.pinyin, quote=False)}</rt></ruby>"
+                body = f"<ruby>{body}<rt>{_text(entry.pinyin)}</rt></ruby>"
             closing = f">{body}</mark>"
             gloss = gloss_of(entry, self.gloss)
             if gloss:
-                closing += f'<span class="gloss">〔{escape(gloss, quote=False)}〕</span>'
+                closing += f'<span class="gloss">〔{_text(gloss)}〕</span>'
             self._open[index] = opening
             self._close[index] = closing
         return opening, self._close[index]
@@ -185,9 +192,9 @@ class PageWriter:
             "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{content_security_policy()}\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            f"<title>{escape(self.title)}</title>\n<style>{CSS}{rules}\n</style>\n</head>\n<body>\n"
+            f"<title>{_text(self.title)}</title>\n<style>{CSS}{rules}\n</style>\n</head>\n<body>\n"
             "<div class=\"page\">\n"
-            f"<header><h1>{escape(self.title)}</h1><p>{escape(note)}</p></header>\n"
+            f"<header><h1>{_text(self.title)}</h1><p>{_text(note)}</p></header>\n"
             f"<main class=\"text{' ruby' if self.ruby else ''}\" lang=\"zh\">")
 
     def block(self, offset: int, block: str, matches: list) -> None:
@@ -201,7 +208,7 @@ class PageWriter:
                 parts.append(self._ruby_text(block[pos:start]))
             opening, closing = self._mark(index, block[start:end])
             n = self.tally.add(ids[index])
-            parts.append(f'{opening} id="t-{escape(ids[index])}-{n}"{closing}')
+            parts.append(f'{opening} id="t-{_attr(ids[index])}-{n}"{closing}')
             pos = end
         parts.append(self._ruby_text(block[pos:]))
         self.out.write("".join(parts))
@@ -213,25 +220,25 @@ class PageWriter:
         out.write(f"<h2>Terms found</h2>\n<p class=\"found\">{len(self.tally.counts)} terms, "
                   f"{total} occurrences</p>\n")
         used = {getattr(self.glossary.get(i), self.colour_by) for i in self.tally.counts}
-        out.write(f"<h2>Legend ({escape(self.colour_by)})</h2>\n<ul class=\"legend\">\n")
+        out.write(f"<h2>Legend ({_text(self.colour_by)})</h2>\n<ul class=\"legend\">\n")
         for group in self.colours:
             if group in used:
-                out.write(f'<li><span class="swatch g-{_slug(group)}"></span>{escape(group)}</li>\n')
+                out.write(f'<li><span class="swatch g-{_slug(group)}"></span>{_text(group)}</li>\n')
         out.write("</ul>\n<h2>Index</h2>\n<table class=\"index\">\n<thead><tr><th>term</th>"
                   "<th>rendering</th><th>count</th><th>occurrences</th></tr></thead>\n<tbody>\n")
         for entry_id, count in self.tally.counts.items():
             entry = self.glossary.get(entry_id)
-            links = " ".join(f'<a href="#t-{escape(entry_id)}-{n}">{n}</a>'
+            links = " ".join(f'<a href="#t-{_attr(entry_id)}-{n}">{n}</a>'
                              for n in range(1, min(count, MAX_LINKS) + 1))
             if count > MAX_LINKS:
                 links += " …"
-            english = f'<br><span class="sub">{escape(entry.en)}</span>' if entry.en else ""
+            english = f'<br><span class="sub">{_text(entry.en)}</span>' if entry.en else ""
             out.write(
-                f'<tr id="term-{escape(entry_id)}"><td class="zh" lang="{self.lang}">'
-                f'<a href="#t-{escape(entry_id)}-1">'
+                f'<tr id="term-{_attr(entry_id)}"><td class="zh" lang="{self.lang}">'
+                f'<a href="#t-{_attr(entry_id)}-1">'
                 f'<span class="swatch g-{_slug(getattr(entry, self.colour_by))}"></span>'
-                f'{escape(entry.zh)}</a><br><span class="sub">{escape(entry.pinyin)}</span></td>'
-                f"<td>{escape(entry.fr or '')}{english}</td><td class=\"count\">{count}</td>"
+                f'{_text(entry.zh)}</a><br><span class="sub">{_text(entry.pinyin)}</span></td>'
+                f"<td>{_text(entry.fr or '')}{english}</td><td class=\"count\">{count}</td>"
                 f"<td class=\"occ\">{links}</td></tr>\n")
         out.write("</tbody>\n</table>\n</aside>\n</div>\n</body>\n</html>\n")
 

@@ -341,11 +341,13 @@ _YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
 
 def stubs_yaml(entries: Sequence[dict[str, Any]], source_name: str) -> str:
     """The stubs as a term file, through the YAML emitter (Chinese and accents written
-    as themselves, line-break characters escaped)."""
+    as themselves, line-break characters escaped, never an anchor or an alias: an
+    entry given twice is written twice). Nothing from the input goes into a comment."""
     import yaml
 
     class Dumper(yaml.SafeDumper):
-        pass
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
 
     def represent_str(dumper: Any, data: str) -> Any:
         style = '"' if any(ch in data for ch in _YAML_BREAKS) else None

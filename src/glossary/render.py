@@ -32,14 +32,52 @@ def default_format(is_terminal: bool) -> Format:
 
 # C0 controls (but tab, line feed and carriage return), DEL and C1 controls shown
 # as visible characters: an escape sequence in user text must not drive the terminal.
+# The bidirectional embeddings, overrides and isolates are shown too: they reorder
+# what a reader sees (a file name or a rendering that displays backwards).
 _VISIBLE = {code: chr(0x2400 + code) for code in range(0x20) if code not in (9, 10, 13)}
 _VISIBLE[0x7F] = "\u2421"
 _VISIBLE.update({code: f"\\x{code:02x}" for code in range(0x80, 0xA0)})
+BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_VISIBLE.update({code: f"\\u{code:04x}" for code in BIDI_CONTROLS})
+# One line of a message: line breaks (those YAML and Unicode know too) and tabs as well.
+_ONE_LINE = dict(_VISIBLE)
+_ONE_LINE.update({code: f"\\u{code:04x}" for code in (0x2028, 0x2029)})
+_ONE_LINE.update({9: "\\t", 10: "\\n", 13: "\\r"})
+MESSAGE_QUOTE_MAX = 200  # characters of a user's value quoted in a message, at most
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters replaced by visible ones (ESC → ␛)."""
+    """``text`` with control characters replaced by visible ones (ESC → ␛, U+202E →
+    ``\\u202e``); tab, line feed and carriage return kept."""
     return text.translate(_VISIBLE)
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """``text`` as one visible line for a message: controls and line breaks shown as
+    escapes, and, given a ``limit``, cut to that many characters (with ``…``)."""
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
+    return text.translate(_ONE_LINE)
+
+
+def visible_marked(text: str, marks: Iterable[tuple[int, int, str]]) -> Any:
+    """A Rich ``Text`` of ``text`` made visible, with ``marks`` (start, end, style) given
+    in offsets of the original ``text`` (a control shown as ``\\x9b`` takes 4 cells)."""
+    from rich.text import Text
+
+    marks = list(marks)
+    cuts = sorted({0, len(text), *(p for start, end, _ in marks for p in (start, end)
+                                   if 0 <= p <= len(text))})
+    where = {0: 0}
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        pieces.append(visible(text[a:b]))
+        where[b] = where[a] + len(pieces[-1])
+    shown = Text("".join(pieces))
+    for start, end, style in marks:
+        if start in where and end in where:
+            shown.stylize(style, where[start], where[end])
+    return shown
 
 
 def text_of(value: Any) -> str:
@@ -68,27 +106,31 @@ def cell(value: Any) -> str:
 
 
 # TSV (and plain): the escapes of jq's @tsv and PostgreSQL's COPY, so that a value
-# with a tab or a line break stays one field of one line, and comes back exactly.
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_TSV_UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+# with a tab or a line break stays one field of one line, and comes back exactly. The
+# other controls (C0, DEL, C1) are written ``\\xhh`` as COPY reads them, and the
+# bidirectional controls ``\\uhhhh``: a TSV shown on a terminal cannot drive it.
+_TSV_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_TSV_ESCAPES.update({code: f"\\u{code:04x}" for code in BIDI_CONTROLS})
+_TSV_ESCAPES.update({ord("\\"): "\\\\", 9: "\\t", 10: "\\n", 13: "\\r"})
+_TSV_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+_TSV_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|([\\tnr]))")
 
 
 def tsv_field(value: Any) -> str:
     """A value as one TSV field: backslash, tab, line feed and carriage return escaped
-    as ``\\\\``, ``\\t``, ``\\n``, ``\\r``."""
-    return visible(text_of(value)).translate(_TSV_ESCAPES)
+    as ``\\\\``, ``\\t``, ``\\n``, ``\\r``; other controls as ``\\xhh`` or ``\\uhhhh``."""
+    return text_of(value).translate(_TSV_ESCAPES)
 
 
 def tsv_unescape(field: str) -> str:
     """The value of a TSV field written by :func:`tsv_field` (for readers of our output)."""
-    import re
-
-    return re.sub(r"\\[\\tnr]", lambda m: _TSV_UNESCAPES[m.group()], field)
+    return _TSV_ESCAPE.sub(lambda m: chr(int(m[1] or m[2], 16)) if m[3] is None
+                           else _TSV_UNESCAPES[m[3]], field)
 
 
 def csv_field(value: Any) -> str:
-    """A value as one CSV field: left whole; the csv writer quotes it (RFC 4180)."""
-    return visible(text_of(value))
+    """A value as one CSV field: left whole, exactly; the csv writer quotes it (RFC 4180)."""
+    return text_of(value)
 
 
 Writer = Callable[[Iterable[dict[str, Any]], IO[str], Sequence[str]], None]
@@ -111,11 +153,24 @@ def _json_encoder() -> Callable[[Any], str]:
     from json import encoder as std
 
     if std.c_make_encoder is None:
-        return lambda record: json.dumps(record, ensure_ascii=False)
+        return lambda record: json_safe(json.dumps(record, ensure_ascii=False))
     base = json.JSONEncoder(ensure_ascii=False)
     make = std.c_make_encoder(None, base.default, std.encode_basestring, None, ": ", ", ",
                               False, False, True)
-    return lambda record: "".join(make(record, 0))
+    return lambda record: json_safe("".join(make(record, 0)))
+
+
+# JSON escapes C0 controls itself; DEL, the C1 controls, the bidirectional controls and
+# the Unicode line separators are escaped too (``\\u009b``), so that JSON shown on a
+# terminal or pasted into a script cannot act on either. They occur only inside strings.
+_JSON_EXTRA = {code: f"\\u{code:04x}" for code in (0x7F, *range(0x80, 0xA0), *BIDI_CONTROLS,
+                                                     0x2028, 0x2029)}
+_JSON_UNSAFE = re.compile("[" + "".join(map(chr, _JSON_EXTRA)) + "]")
+
+
+def json_safe(encoded: str) -> str:
+    """Encoded JSON with the characters of ``_JSON_EXTRA`` written as ``\\u`` escapes."""
+    return encoded.translate(_JSON_EXTRA) if _JSON_UNSAFE.search(encoded) else encoded
 
 
 @writer(Format.JSON)

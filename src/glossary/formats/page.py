@@ -11,7 +11,6 @@ pinyin with or without tones, and the id; ``page.html#q=drone`` opens it filtere
 from __future__ import annotations
 
 import io
-from html import escape
 from typing import IO, Any, Iterable, Mapping
 
 from glossary.formats import WriteOptions
@@ -78,20 +77,28 @@ SCRIPT = """
 
 
 def _e(text: Any) -> str:
+    """Text from a term file as HTML text (escaped, control characters made visible)."""
     from glossary.html import _text
 
     return _text(str(text))
 
 
+def _a(text: Any) -> str:
+    """Text from a term file as an attribute value (escaped, controls made visible)."""
+    from glossary.html import _attr
+
+    return _attr(str(text))
+
+
 def _variants(variants: Iterable[Mapping[str, Any]] | None) -> str:
-    return "".join(f'<br><span class="var {escape(v["status"])}">{_e(v["text"])} '
-                   f'({escape(v["status"])})</span>' for v in variants or ())
+    return "".join(f'<br><span class="var {_a(v["status"])}">{_e(v["text"])} '
+                   f'({_e(v["status"])})</span>' for v in variants or ())
 
 
 def _row(r: Mapping[str, Any]) -> str:
     hant = f'<br><span class="hant">{_e(r["zh_hant"])}</span>' if r.get("zh_hant") else ""
     note = f'<span class="note">{_e(r["note"])}</span>' if r.get("note") else ""
-    return (f'<tr class="entry" id="e-{escape(r["id"])}" data-id="{escape(r["id"])}">'
+    return (f'<tr class="entry" id="e-{_a(r["id"])}" data-id="{_a(r["id"])}">'
             f'<td class="zh" lang="zh">{_e(r["zh"])}{hant}{_variants(r.get("zh_variants"))}</td>'
             f'<td class="pinyin">{_e(r.get("pinyin") or "")}</td>'
             f'<td lang="fr">{_e(r.get("fr") or "")}{_variants(r.get("fr_variants"))}</td>'
