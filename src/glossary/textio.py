@@ -24,6 +24,7 @@ input is empty text, not an error.
 from __future__ import annotations
 
 import codecs
+import re
 import sys
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
@@ -80,10 +81,15 @@ def _open_binary(source: str) -> BinaryIO:
 
 
 def _check_encoding_name(encoding: str) -> str:
+    """The codec's own name; an unknown name, or a codec that does not turn bytes into
+    text (rot13, zlib, base64, hex …), is bad usage."""
     try:
-        return codecs.lookup(encoding).name
-    except LookupError:
+        info = codecs.lookup(encoding)
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         raise UsageError(f"unknown encoding {encoding!r} (try utf-8, gb18030, big5)") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise UsageError(f"{encoding!r} is not a text encoding (try utf-8, gb18030, big5)")
+    return info.name
 
 
 # --------------------------------------------------------------------------- detection
@@ -176,6 +182,28 @@ def _detector_guess(raw: bytes) -> str | None:
     return best.encoding
 
 
+_HIGH = re.compile(rb"[\x80-\xff]")
+_LONE_HIGH = re.compile(rb"(?<![\x80-\xff])[\x80-\xff](?![\x80-\xff])")
+
+
+def _latin_encoding(raw: bytes) -> str | None:
+    """Windows-1252 (else Latin-1) for a text in a Latin script that is not UTF-8: a
+    French or English draft written by Excel or Word on Windows.
+
+    In GB18030 every byte above 0x7F has a neighbour above 0x7F (a character is two or
+    four bytes); in a French text most stand alone between ASCII letters
+    (``\\xe9conomie``), which GB18030 would decode too, as nonsense (閏onomie). Big5's
+    second byte may be ASCII, so a Big5 text of common characters stays Chinese."""
+    sample = raw[:SAMPLE_BYTES]
+    high = len(_HIGH.findall(sample))
+    if not high or len(_LONE_HIGH.findall(sample)) * 4 < high * 3:
+        return None
+    big5 = _decodes(sample, "big5hkscs", len(sample) == len(raw))
+    if big5 is not None and _score(big5, _big5_common) * 2 > high // 2:
+        return None
+    return "cp1252" if _decodes(raw, "cp1252", True) is not None else "latin-1"
+
+
 def detect_encoding(raw: bytes, final: bool = True, name: str = STDIN_NAME) -> str:
     """The encoding of ``raw`` (the whole input, or its beginning if not ``final``).
 
@@ -188,6 +216,9 @@ def detect_encoding(raw: bytes, final: bool = True, name: str = STDIN_NAME) -> s
         raise InputError("binary data (NUL bytes), not a text file", name)
     if _decodes(raw, "utf-8", final) is not None:
         return "utf-8"
+    latin = _latin_encoding(raw)
+    if latin is not None:
+        return latin
     gb = _decodes(raw, "gb18030", final)
     big5 = _decodes(raw, "big5hkscs", final)
     if gb is not None and big5 is not None:
@@ -208,7 +239,19 @@ def _is_wide(encoding: str) -> bool:
     return encoding.startswith(("utf-16", "utf-32", "utf_16", "utf_32"))
 
 
-def _decode_error(exc: UnicodeDecodeError, encoding: str, name: str, base: int = 0) -> InputError:
+def _decode_error(exc: Exception, encoding: str, name: str, base: int = 0,
+                  total: int | None = None) -> InputError:
+    """One line for bytes the codec refused (``UnicodeDecodeError``, or another error of
+    a codec that checks more than bytes, such as UTF-16 without a byte-order mark).
+    ``total``: the length of the whole input, when the error is at its very end."""
+    if not isinstance(exc, UnicodeDecodeError):
+        return InputError(f"not valid {encoding}: {exc} (give the right one with --encoding)", name)
+    if exc.end >= len(exc.object) and "truncated" in exc.reason:
+        cut = exc.end - exc.start
+        at = (total - cut) if total is not None else base + exc.start
+        return InputError(f"not valid {encoding}: the text ends inside a character (its last "
+                          f"{cut} byte(s), at byte {at}); the file is cut short or not in this "
+                          "encoding (give the right one with --encoding)", name)
     return InputError(f"not valid {encoding} at byte {base + exc.start} "
                       "(give the right one with --encoding)", name)
 
@@ -227,8 +270,8 @@ def decode_bytes(raw: bytes, encoding: str | None = None, name: str = STDIN_NAME
         encoding = detect_encoding(raw, True, name)
     try:
         return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise _decode_error(exc, encoding, name) from None
+    except (UnicodeError, ValueError) as exc:
+        raise _decode_error(exc, encoding, name, 0, len(raw)) from None
 
 
 # --------------------------------------------------------------------------- reading
@@ -236,21 +279,12 @@ def decode_bytes(raw: bytes, encoding: str | None = None, name: str = STDIN_NAME
 def read_text(source: str, encoding: str | None = None) -> str:
     """The whole text of a file, or of stdin for ``"-"``, decoded.
 
-    ``encoding`` overrides detection (any codec name Python knows). Raises
-    InputError for a missing file, binary data or undecodable bytes.
+    ``encoding`` overrides detection (any text codec Python knows). Raises
+    InputError for a missing file, binary data or undecodable bytes — read a piece at
+    a time, so that binary data (``/dev/zero``) is refused after its first megabyte,
+    not once it has all been read.
     """
-    name = source_name(source)
-    fh = _open_binary(source)
-    try:
-        raw = fh.read()
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", name) from None
-    finally:
-        if source != STDIN:
-            fh.close()
-    if isinstance(raw, str):  # a text-only stdin (tests, some embedders)
-        return raw
-    return decode_bytes(raw, encoding, name)
+    return "".join(iter_text_chunks(source, encoding))
 
 
 def iter_text_chunks(source: str, encoding: str | None = None,
@@ -293,8 +327,9 @@ def iter_text_chunks(source: str, encoding: str | None = None,
             final = not block
             try:
                 text = decoder.decode(block, final)
-            except UnicodeDecodeError as exc:
-                raise _decode_error(exc, encoding, name, consumed) from None
+            except (UnicodeError, ValueError) as exc:
+                raise _decode_error(exc, encoding, name, consumed,
+                                    consumed if final else None) from None
             if b"\x00" in block and not _is_wide(encoding):
                 raise InputError("binary data (NUL bytes), not a text file", name)
             # Yield in pieces of bounded size even from the larger first read.

@@ -14,7 +14,7 @@ import typer
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, console, load, out, resolve_format,
                                  warn)
 from glossary.errors import InputError, UsageError
-from glossary.render import Format, write_records
+from glossary.render import Format, visible, visible_marked, write_records
 
 ALIGN_COLUMNS = ("line", "offset", "zh", "id", "verdict", "expected", "found", "near",
                  "similarity", "target_line", "target", "confidence", "bead")
@@ -39,6 +39,8 @@ class CheckOptions:
     fmt: Optional[Format]
     terms: Any
     no_builtin: bool
+    source_encoding: Optional[str] = None  # each overrides ``encoding`` for its file
+    target_encoding: Optional[str] = None
 
 
 def run_mode(options: CheckOptions, align: bool, inline: bool, bilingual: bool) -> None:
@@ -62,8 +64,8 @@ def run_align(options: CheckOptions) -> None:
         raise UsageError("--align needs SOURCE and TARGET files")
     if options.source == "-" and options.target == "-":
         raise UsageError("only one of SOURCE and TARGET can be - (stdin)")
-    source = read_text(options.source, options.encoding)
-    target = read_text(options.target, options.encoding)
+    source = read_text(options.source, options.source_encoding or options.encoding)
+    target = read_text(options.target, options.target_encoding or options.encoding)
     glossary = load(options.terms, options.no_builtin)
     report = check_aligned(glossary, source, target, options.lang)
     _warn_unchecked(report.unchecked, options.lang)
@@ -118,13 +120,13 @@ def _print_aligned(report: Any, lang: str, show_ok: bool) -> None:
                 continue
             row = Text("      ")
             row.append(f"{finding.verdict.value:<10}", style=VERDICT_STYLES[finding.verdict.value])
-            row.append(f" {finding.finding.zh}", style="bold")
+            row.append(f" {visible(finding.finding.zh)}", style="bold")
             row.append(" → ", style="dim")
-            row.append(finding.finding.expected, style="green")
+            row.append(visible(finding.finding.expected), style="green")
             if finding.finding.found is not None and finding.is_problem:
                 unsure = finding.verdict.value == "unsure"
                 row.append("  in a neighbouring sentence: " if unsure else "  found: ", style="dim")
-                row.append(finding.finding.found, style="red")
+                row.append(visible(finding.finding.found), style="red")
             con.print(row)
         con.print()
     counts = report.counts()
@@ -138,12 +140,8 @@ def _print_aligned(report: Any, lang: str, show_ok: bool) -> None:
 
 
 def _marked(text: str, marks: list[tuple[int, int, str]]):
-    from rich.text import Text
-
-    marked = Text(text)
-    for start, end, style in marks:
-        marked.stylize(style, start, end)
-    return marked
+    """The text made visible (controls shown, never sent to the terminal), marked."""
+    return visible_marked(text, marks)
 
 
 # --------------------------------------------------------------------------- --inline
@@ -171,8 +169,9 @@ def _inline_text(given: Optional[str], encoding: Optional[str]) -> tuple[str, st
 
 
 def _is_file(given: str) -> bool:
+    """An existing path that is not a directory: a file, a FIFO, ``<(…)``, a device."""
     try:
-        return Path(given).is_file()
+        return Path(given).exists() and not Path(given).is_dir()
     except (OSError, ValueError):  # a text too long, or with a NUL, to be a file name
         return False
 
@@ -191,7 +190,7 @@ def run_inline(options: CheckOptions) -> None:
         raise UsageError("--inline checks one text: give TEXT, FILE or -, not two")
     if options.yaml and options.fmt is not None:
         raise UsageError("--yaml and --format exclude each other")
-    text, name = _inline_text(options.source, options.encoding)
+    text, name = _inline_text(options.source, options.target_encoding or options.encoding)
     glossary = load(options.terms, options.no_builtin)
     report = check_inline(glossary, text, options.lang)
     _warn_unchecked(report.unchecked, options.lang)

@@ -123,7 +123,7 @@ class GlossaryGroup(TyperGroup):
                 exc.ctx = ctx.meta.get(_SUBCOMMAND_CONTEXT, exc.ctx)
             _usage_error(exc)
         except GlossaryError as exc:
-            typer.echo(f"glossary: {exc}", err=True)
+            say(str(exc))
             ctx.exit(EXIT_ERROR)
         except BrokenPipeError:
             # The reader went away (| head): not an error, and no traceback.
@@ -136,7 +136,7 @@ class _StderrHandler(logging.Handler):
     """The library's warnings (what a term file made us skip) as ``glossary: …`` lines."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        typer.echo(f"glossary: {record.getMessage()}", err=True)
+        say(record.getMessage())
 
 
 def _log_to_stderr() -> None:
@@ -154,7 +154,7 @@ def _usage_error(exc: Any) -> None:
     message = exc.format_message().strip().rstrip(".")
     message = message[:1].lower() + message[1:]
     where = exc.ctx.command_path if exc.ctx is not None else "glossary"
-    typer.echo(f"glossary: {message} (see {where} --help)", err=True)
+    say(f"{message} (see {where} --help)")
     raise typer.Exit(EXIT_ERROR)
 
 
@@ -185,12 +185,39 @@ def _root(
     """Chinese / pinyin / French / English terminology of the directive on application scenarios."""
 
 
-def main() -> None:
+def run() -> None:
+    """The command line, as the ``glossary`` command runs it (see :func:`glossary.cli.main`)."""
     if COMPLETE_VAR in os.environ:  # a shell asking for completions: the only cost is here
         from typer._completion_classes import completion_init
 
         completion_init()
+    _check_arguments(sys.argv[1:])
     app(prog_name="glossary", complete_var=COMPLETE_VAR)
+
+
+def say(message: str) -> None:
+    """``glossary: message`` as one line on stderr: what it quotes (a file name, a
+    value, the user's text) cannot break the line or drive the terminal."""
+    from glossary.render import one_line
+
+    if sys.stderr is not None:
+        typer.echo(f"glossary: {one_line(message, MESSAGE_MAX)}", err=True)
+
+
+MESSAGE_MAX = 2000  # characters of one message line, at most
+
+
+def _check_arguments(args: list[str]) -> None:
+    """Arguments that are not UTF-8 (the shell gave bytes Python keeps as surrogates)
+    are refused, unless they name a file that exists (a Linux file name may be any bytes)."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            if not os.path.lexists(arg):
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                say(f"argument is not valid UTF-8: '{shown}'")
+                raise SystemExit(EXIT_ERROR) from None
 
 
 # --------------------------------------------------------------------------- options
@@ -295,4 +322,4 @@ def out():
 
 def warn(message: str) -> None:
     """A diagnostic line on stderr."""
-    typer.echo(f"glossary: {message}", err=True)
+    say(message)

@@ -12,7 +12,7 @@ from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, For
                                  InputArgument, NoBuiltinOption, TermsOption, command_app, console,
                                  load, out, resolve_format, warn)
 from glossary.errors import UsageError
-from glossary.render import Format, write_records
+from glossary.render import Format, visible, visible_marked, write_records
 
 app = command_app()
 
@@ -29,7 +29,8 @@ class TargetLang(str, Enum):
 # --------------------------------------------------------------------------- check
 
 def _read_segments(source: str, target: Optional[str], tsv: bool, csv_: bool,
-                   encoding: Optional[str]):
+                   encoding: Optional[str], source_encoding: Optional[str] = None,
+                   target_encoding: Optional[str] = None):
     from glossary.qa import Bilingual, pair_lines, read_bilingual
     from glossary.textio import read_text, source_name
 
@@ -45,7 +46,8 @@ def _read_segments(source: str, target: Optional[str], tsv: bool, csv_: bool,
                          "or one bilingual file with --tsv or --csv")
     if source == "-" and target == "-":
         raise UsageError("only one of SOURCE and TARGET can be - (stdin)")
-    return pair_lines(read_text(source, encoding), read_text(target, encoding),
+    return pair_lines(read_text(source, source_encoding or encoding),
+                      read_text(target, target_encoding or encoding),
                       source_name(source), source_name(target))
 
 
@@ -84,15 +86,15 @@ def _print_report(report: Any, lang: str, show_ok: bool) -> None:
             row = Text("      ")
             style = {"ok": "green", "missing": "red", "deprecated": "yellow"}[finding.verdict.value]
             row.append(f"{finding.verdict.value:<10}", style=style)
-            row.append(f" {finding.zh}", style="bold")
+            row.append(f" {visible(finding.zh)}", style="bold")
             row.append(" → ", style="dim")
-            row.append(finding.expected, style="green")
+            row.append(visible(finding.expected), style="green")
             if finding.found is not None and finding.is_problem:
                 row.append("  found: ", style="dim")
-                row.append(finding.found, style="red")
+                row.append(visible(finding.found), style="red")
             if finding.near is not None:
                 row.append("  near: ", style="dim")
-                row.append(finding.near.text, style="yellow")
+                row.append(visible(finding.near.text), style="yellow")
                 row.append(f" ({finding.near.similarity:.0f}%)", style="dim")
             con.print(row)
         con.print()
@@ -109,12 +111,8 @@ def _print_report(report: Any, lang: str, show_ok: bool) -> None:
 
 
 def _marked(text: str, marks: list[tuple[int, int, str]]):
-    from rich.text import Text
-
-    out_text = Text(text)
-    for start, end, style in marks:
-        out_text.stylize(style, start, end)
-    return out_text
+    """The text made visible (controls shown, never sent to the terminal), marked."""
+    return visible_marked(text, marks)
 
 
 @app.command()
@@ -146,6 +144,13 @@ def check(
         "--yaml", help="With --inline: term file stubs for the quoted Chinese the glossary "
                        "lacks, the phrase before it as rendering.")] = False,
     encoding: EncodingOption = None,
+    source_encoding: Annotated[Optional[str], typer.Option(
+        "--source-encoding", metavar="NAME", help="Encoding of SOURCE (overrides --encoding).",
+        show_default=False)] = None,
+    target_encoding: Annotated[Optional[str], typer.Option(
+        "--target-encoding", metavar="NAME", help="Encoding of TARGET, or of the --inline text "
+        "(overrides --encoding) [default: detected: UTF-8, else Windows-1252 for a French or "
+        "English text].", show_default=False)] = None,
     fmt: FormatOption = None,
     terms: TermsOption = None,
     no_builtin: NoBuiltinOption = False,
@@ -165,12 +170,13 @@ def check(
         from glossary.cli.check_modes import CheckOptions, run_mode
 
         run_mode(CheckOptions(source, target, lang.value, problems, show_ok, yaml_, encoding, fmt,
-                              terms, no_builtin), align=align, inline=inline, bilingual=tsv or csv_)
+                              terms, no_builtin, source_encoding, target_encoding),
+                 align=align, inline=inline, bilingual=tsv or csv_)
     if source is None:
         raise UsageError("give SOURCE and TARGET files, or one bilingual file with --tsv or --csv")
     from glossary.qa import Checker
 
-    segments = _read_segments(source, target, tsv, csv_, encoding)
+    segments = _read_segments(source, target, tsv, csv_, encoding, source_encoding, target_encoding)
     glossary = load(terms, no_builtin)
     report = Checker(glossary, lang.value).run(segments)
     if report.unchecked:

@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, FormatOption, NoBuiltinOption,
-                                 TermsOption, command_app, console, out, user_paths)
-from glossary.render import Format, write_records
+                                 MESSAGE_MAX, TermsOption, command_app, console, out, user_paths)
+from glossary.render import Format, one_line, write_records
 
 app = command_app()
 
@@ -58,7 +58,7 @@ def validate(
     if fmt in (None, Format.TABLE, Format.PLAIN):
         # Compiler-style lines, the form editors and pre-commit hooks understand.
         for problem in problems:
-            typer.echo(str(problem))
+            typer.echo(one_line(str(problem), MESSAGE_MAX))  # a quoted zh cannot drive the terminal
         if stderr_is_terminal():
             console(stderr=True).print(f"{_plural(count, 'file')} checked, "
                                        f"{_plural(len(problems), 'problem')}",
