@@ -389,7 +389,10 @@ def test_script_on_lookup_show_and_list(run):
     [record] = json.loads(show.stdout)
     assert (record["zh"], record["zh_hans"], record["zh_hant"]) == ("數位經濟", "数字经济", "數字經濟")
     listed = run("list", "--domain", "health", "-f", "tsv", "--script", "hk")
-    assert "\t遙距醫療\t" in listed.stdout and "\t醫療衛生\t" in listed.stdout
+    # Hong Kong's own word where it has one, else Hong Kong's character standard (衞, not 衛)
+    assert "\t遙距醫療\t" in listed.stdout and "\t醫療衞生\t" in listed.stdout
+    taiwan = run("lookup", "碳达峰碳中和", "-f", "json", "--script", "tw")
+    assert json.loads(taiwan.stdout)[0]["zh"] == "碳達峰碳中和"  # 峰, where s2t writes 峯
     assert run("list", "--script", "xx").exit_code == 2
 
 

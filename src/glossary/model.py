@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterator
@@ -92,7 +94,20 @@ def zh_in_script(record: Any, script: "Script | None") -> str:
         region = regional.get("region") if isinstance(regional, dict) else regional.region.value
         if region == script.value:
             return regional["text"] if isinstance(regional, dict) else regional.text
-    return hant
+    return _regional_characters(hant, script.value)
+
+
+def _regional_characters(hant: str, region: str) -> str:
+    """A traditional form in the character standard of Taiwan or Hong Kong (OpenCC's
+    t2tw, t2hk): 碳達峯 is 碳達峰 in Taiwan, 醫療衛生 is 醫療衞生 in Hong Kong."""
+    return _converter(f"t2{region}").convert(hant)
+
+
+@functools.lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc  # only for a reader who asked for Taiwan or Hong Kong forms
+
+    return opencc.OpenCC(config)
 
 
 @dataclass(frozen=True, slots=True)
