@@ -1,7 +1,8 @@
 """Generate a large synthetic term base (100,000 entries by default) for benchmarks.
 
-Entries are plausible rather than meaningful: Chinese terms are made of two-character
-words taken from the shipped glossary and of random common characters, their pinyin
+Entries are plausible rather than meaningful: Chinese terms, each different from the
+others and from the shipped ones, are made of two-character words taken from the
+shipped glossary and of random common characters, their pinyin
 comes from pypinyin (tone marks, word-joined, as the term files write it), French and
 English renderings are combinations of the shipped glossary's own words, a fifth of the
 entries carry a plural French variant, and domains cycle through the directive's 22.
@@ -49,16 +50,20 @@ def generate(directory: Path, entries: int = 100_000, per_file: int = 1000, seed
     words_zh, words_fr, words_en = _vocabulary(load_glossary())
     directory.mkdir(parents=True, exist_ok=True)
     files = []
+    seen: set[str] = set(words_zh) | {entry.zh for entry in load_glossary()}
     n = 0
     while n < entries:
         path = directory / f"synthetic-{len(files):04d}.yaml"
         lines = ["description: synthetic entries for benchmarks", "entries:"]
         for _ in range(min(per_file, entries - n)):
-            parts = []
-            for _ in range(rng.choice((1, 2, 2, 3))):
-                parts.append(rng.choice(words_zh) if rng.random() < 0.6
-                             else rng.choice(COMMON) + rng.choice(COMMON))
-            zh = "".join(parts)
+            zh = ""
+            while not zh or zh in seen:  # one entry a Chinese term, as an importer keeps them
+                parts = []
+                for _ in range(rng.choice((1, 2, 2, 3))):
+                    parts.append(rng.choice(words_zh) if rng.random() < 0.6
+                                 else rng.choice(COMMON) + rng.choice(COMMON))
+                zh = "".join(parts)
+            seen.add(zh)
             syllables = [s[0] for s in pinyin(zh, style=Style.TONE, heteronym=False)]
             words = ["".join(syllables[i:i + 2]) for i in range(0, len(syllables), 2)]
             fr = " ".join(rng.sample(words_fr, rng.choice((1, 2, 2, 3))))
