@@ -111,22 +111,47 @@ def strip_tones(text: str) -> str:
 
 
 def _cuts(chunk: str, partial_end: bool) -> list[tuple[str, ...]]:
-    """Every way of cutting ``chunk`` (ASCII letters) into syllables; with
-    ``partial_end`` the last piece may be an unfinished syllable."""
-    found: list[tuple[str, ...]] = []
+    """The ways of cutting ``chunk`` (ASCII letters) into syllables, longest first
+    piece first, at most :data:`_MAX_READINGS`; with ``partial_end`` the last piece
+    may be an unfinished syllable.
 
-    def walk(start: int, acc: tuple[str, ...]) -> None:
-        if len(found) >= _MAX_READINGS:
-            return
-        if start == len(chunk):
-            found.append(acc)
-            return
-        for end in range(min(len(chunk), start + _LONGEST), start, -1):
+    Linear in the length of ``chunk`` (but for the cuts returned): the places a cut can
+    go on from to the end are worked out first, from the end back, so the walk through
+    the cuts never enters a dead end (``xianxian…qqq`` has two readings per ``xian``
+    and no way through), and it keeps its own stack rather than recursing."""
+    size = len(chunk)
+    # steps[i]: where a piece starting at i may end, longest piece first, keeping only
+    # the ends from which the rest of the chunk can be cut too.
+    steps: list[list[int]] = [[] for _ in range(size + 1)]
+    through = [False] * size + [True]
+    for start in range(size - 1, -1, -1):
+        for end in range(min(size, start + _LONGEST), start, -1):
             piece = chunk[start:end]
-            if piece in SYLLABLES or (partial_end and end == len(chunk) and piece in PREFIXES):
-                walk(end, acc + (piece,))
-
-    walk(0, ())
+            if through[end] and (piece in SYLLABLES
+                                 or (partial_end and end == size and piece in PREFIXES)):
+                steps[start].append(end)
+        through[start] = bool(steps[start])
+    found: list[tuple[str, ...]] = []
+    if not through[0]:
+        return found
+    # Depth first, the same order as trying the longest piece first at each place. A cut
+    # so far is a node: the place it reached and the node it came from (-1: the start).
+    nodes: list[tuple[int, int]] = [(0, -1)]
+    stack = [0]
+    while stack and len(found) < _MAX_READINGS:
+        at = stack.pop()
+        start = nodes[at][0]
+        if start == size:
+            places = []
+            while at >= 0:
+                places.append(nodes[at][0])
+                at = nodes[at][1]
+            places.reverse()  # 0, then the end of each piece
+            found.append(tuple(chunk[i:j] for i, j in zip(places, places[1:])))
+            continue
+        for end in reversed(steps[start]):
+            stack.append(len(nodes))
+            nodes.append((end, at))
     return found
 
 

@@ -24,6 +24,7 @@ in a pinyin query that disagree with the entry's cost 30 points.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from enum import Enum
@@ -34,6 +35,8 @@ from glossary.errors import UsageError
 from glossary.index import Index, Key, Kind, latin_key, stemmed, zh_key
 from glossary.normalize import fold_hanzi
 from glossary.pinyin import LOOSE_U, Reading, looks_like_initials, readings, strip_tones, syllable_agrees
+
+log = logging.getLogger(__name__)
 
 
 class Lang(str, Enum):
@@ -454,12 +457,22 @@ def _corrected(index: Index, words: list[str]) -> tuple[list[str], float] | None
     from rapidfuzz import fuzz, process
 
     out, worst = [], 100.0
+    done: dict[str, str] = {}  # a word before the last met again: corrected the same way
     for i, word in enumerate(words):
-        known = index.find(Kind.WORDS, word, anchored=True)
-        if i < len(words) - 1:  # the last word may be unfinished
-            known = [f for f in known if f.searched == word]
-        if known or len(word) < 4:
+        whole = i < len(words) - 1  # the last word may be unfinished
+        if whole and word in done:
+            out.append(done[word])
+            continue
+        if len(word) < 4:
             out.append(word)
+            continue
+        known = index.find(Kind.WORDS, word, anchored=True)
+        if whole:
+            known = [f for f in known if f.searched == word]
+        if known:
+            out.append(word)
+            if whole:
+                done[word] = word
             continue
         _, vocabulary = index.lines_sized(Kind.WORDS, *_reachable(len(word), WORD_CUTOFF))
         # A misspelling keeps its first letter: smartcitie is not maritime.
@@ -469,6 +482,8 @@ def _corrected(index: Index, words: list[str]) -> tuple[list[str], float] | None
         if best is None:
             return None
         out.append(best[0])
+        if whole:
+            done[word] = best[0]
         worst = min(worst, best[1])
     return (out, worst) if out != words else None
 
@@ -563,11 +578,33 @@ def _rank(index: Index, hits: _Hits, langs: tuple[Lang, ...], limit: int) -> lis
             for n, (score, _, key, hit) in top]
 
 
-def lookup(index: Index, query: str, lang: Lang | None = None, limit: int = 10) -> list[Match]:
-    """The entries that best match ``query``, best first (at most ``limit``)."""
-    query = query.strip()
+# The longest query looked up, in characters: over five times the longest term of the shipped
+# glossary (an English title of 179). A longer one is running text, not a term.
+MAX_QUERY = 1000
+
+
+def _refused(query: str) -> str | None:
+    """Why ``query`` (stripped) cannot be looked up, or None."""
     if not query:
-        raise UsageError("empty query")
+        return "empty query"
+    if len(query) > MAX_QUERY:
+        return (f"query too long ({len(query)} characters; at most {MAX_QUERY}): to find the "
+                "terms in a text, use glossary highlight")
+    if not query.isprintable() and any("\ud800" <= c <= "\udfff" for c in query):
+        # Bytes of an argument that were not UTF-8 come as lone surrogates.
+        return "the query is not valid text (bytes that are not UTF-8?)"
+    return None
+
+
+def lookup(index: Index, query: str, lang: Lang | None = None, limit: int = 10) -> list[Match]:
+    """The entries that best match ``query``, best first (at most ``limit``).
+
+    UsageError for a blank query, one longer than :data:`MAX_QUERY` characters, or one
+    that is not valid text."""
+    query = query.strip()
+    problem = _refused(query)
+    if problem:
+        raise UsageError(problem)
     if limit < 1:
         raise UsageError("--limit must be at least 1")
     langs = _langs(query, lang)
@@ -580,7 +617,7 @@ def lookup(index: Index, query: str, lang: Lang | None = None, limit: int = 10) 
 def suggest(index: Index, query: str, lang: Lang | None = None, limit: int = 3) -> list[Match]:
     """Near misses for a query that found nothing: what "did you mean" offers."""
     query = query.strip()
-    if not query:
+    if _refused(query):
         return []
     langs = _langs(query, lang)
     return _rank(index, _collect(index, query, langs, True, HINT_CUTOFFS, limit), langs, limit)
@@ -588,7 +625,12 @@ def suggest(index: Index, query: str, lang: Lang | None = None, limit: int = 3) 
 
 def lookup_many(index: Index, queries: Iterable[str], lang: Lang | None = None
                 ) -> Iterable[tuple[str, Match | None]]:
-    """The best match of each query in turn (None when nothing matched, or the line is blank)."""
-    for query in queries:
-        matches = lookup(index, query, lang, 1) if query.strip() else []
+    """The best match of each query in turn (None when nothing matched, or the line is blank).
+    A line :func:`lookup` would refuse (too long, not valid text) has no match either, and
+    a warning says so: one bad line does not stop the others."""
+    for number, query in enumerate(queries, 1):
+        problem = _refused(query.strip())
+        if problem and query.strip():
+            log.warning("line %d: %s", number, problem)
+        matches = [] if problem else lookup(index, query, lang, 1)
         yield query, matches[0] if matches else None

@@ -14,7 +14,7 @@ from glossary.cli.common import (EXIT_FOUND, EXIT_NOT_FOUND, EncodingOption, For
                                  NoBuiltinOption, ScriptOption, TermsOption, command_app, in_script,
                                  out, resolve_format, user_paths)
 from glossary.render import Format, write_records
-from glossary.search import Lang
+from glossary.search import MAX_QUERY, Lang
 
 app = command_app()
 
@@ -28,7 +28,8 @@ def lookup(
     query: Annotated[list[str], typer.Argument(
         help="What to look up: hanzi (simplified, traditional or mixed, Taiwan or Hong Kong words), pinyin in any form "
              "(dīkōng jīngjì, di1kong1, dikongjingji, dkjj, lvse), French or English. "
-             "Several words make one query. '-' reads one query a line from stdin.",
+             f"Several words make one query, of at most {MAX_QUERY} characters (for running text: "
+             "glossary highlight). '-' reads one query a line from stdin.",
         metavar="QUERY...", show_default=False)],
     lang: Annotated[Optional[Lang], typer.Option(
         "--lang", "-l", case_sensitive=False,
