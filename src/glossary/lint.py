@@ -199,13 +199,22 @@ class Fields:
     @classmethod
     def of_raw(cls, raw: dict, path: str, line: int,
                positions: dict[str, tuple[int, int]]) -> "Fields":
+        """The fields of an entry the schema rejects; a value longer than the schema
+        allows is left out (the schema says so; checking it would cost time, and
+        quoting it a line of megabytes)."""
+        from glossary.store import field_limits
+
+        limits = field_limits()
+
         def text(key: str) -> str | None:
             value = raw.get(key)
-            return value if isinstance(value, str) and value else None
+            fits = isinstance(value, str) and 0 < len(value) <= limits.get(key, len(value))
+            return value if fits else None
 
         regional = raw.get("zh_regional")
         pairs = tuple((r["text"], str(r.get("region"))) for r in regional
-                      if isinstance(r, dict) and isinstance(r.get("text"), str)) \
+                      if isinstance(r, dict) and isinstance(r.get("text"), str)
+                      and len(r["text"]) <= limits["zh_regional"]) \
             if isinstance(regional, list) else ()
         return cls(text("id"), text("zh"), text("pinyin"), text("zh_hant"), text("domain"),
                    text("category"), raw.get("pinyin_deliberate") is True,

@@ -40,11 +40,14 @@ import hashlib
 import logging
 import os
 import re
+import stat
 import sys
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from glossary.errors import CacheCorrupt
 from glossary.normalize import fold_hanzi
 
 if TYPE_CHECKING:
@@ -96,18 +99,103 @@ def _dict_path(jieba: Any) -> Path:
 
 
 def _own_file(path: Path) -> bool:
-    """A cache file we may read: ours, and not writable by others."""
+    """A cache file we may read: a regular file (not a link, a FIFO, a directory), ours,
+    and not writable by others."""
     try:
-        st = path.stat()
+        st = path.lstat()
     except OSError:
+        return False
+    if not stat.S_ISREG(st.st_mode):
         return False
     if hasattr(os, "getuid") and st.st_uid != os.getuid():
         return False
     return not st.st_mode & 0o022
 
 
+def _sqlite_uri(path: Path, mode: str) -> str:
+    """The SQLite URI of ``path``, quoted: ``%``, ``?`` and ``#`` in the cache path are
+    part of the file name, not URI syntax. Read-only files are opened ``immutable``: we
+    never change one in place (it is replaced whole), so SQLite neither locks it nor
+    looks for a journal beside it."""
+    uri = f"{path.absolute().as_uri()}?mode={mode}"
+    return f"{uri}&immutable=1" if mode == "ro" else uri
+
+
+# What reading a marshal file that is not as we wrote it can raise.
+_UNREADABLE = (OSError, ValueError, EOFError, TypeError, OverflowError, RecursionError,
+               MemoryError)
+
+
+def _read_marshal(path: Path) -> tuple[dict[str, int], int] | None:
+    """The table in a marshal cache file, or None if it holds no table: opened without
+    waiting (a FIFO in its place does not hang us) and its shape checked, so that jieba
+    is never given a frequency it cannot take the logarithm of."""
+    import marshal
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            data = fh.read()
+        freq, total = marshal.loads(data)
+        if type(freq) is not dict or type(total) is not int or total <= 0:
+            return None
+        if min(freq.values(), default=0) < 0:  # a value that is not a number: TypeError
+            return None
+    except _UNREADABLE:
+        return None
+    return freq, total
+
+
+def _install(target: Path, write: Callable[[Path], None]) -> None:
+    """``write`` a temporary file beside ``target`` (mode 0600), then put it in its place
+    at once, whatever is there: a link, a FIFO or a file is replaced, an empty directory
+    removed first."""
+    import tempfile
+
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".jieba-", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o600)
+        try:
+            if stat.S_ISDIR(target.lstat().st_mode):
+                target.rmdir()
+        except FileNotFoundError:
+            pass
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _write_sqlite(path: Path, freq: dict[str, int], total: int) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(_sqlite_uri(path, "rw"), uri=True)
+    try:
+        con.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER) WITHOUT ROWID")
+        con.execute("CREATE TABLE meta (total INTEGER, longest INTEGER)")
+        con.executemany("INSERT INTO freq VALUES (?, ?)", freq.items())
+        con.execute("INSERT INTO meta VALUES (?, ?)", (total, max(map(len, freq))))
+        con.commit()
+    finally:
+        con.close()
+
+
 class Dictionary:
-    """jieba's word-frequency table, cached in our cache directory."""
+    """jieba's word-frequency table, cached in our cache directory.
+
+    A cache file that is not as we wrote it (bytes overwritten, truncated, a table
+    emptied or holding values of the wrong type, a FIFO or a directory in its place)
+    is written again, silently; where the cache cannot be written, the table is read
+    from jieba's own dictionary."""
 
     def __init__(self, jieba: Any) -> None:
         from glossary.cache import cache_dir
@@ -121,54 +209,57 @@ class Dictionary:
         self.sqlite_path = self.directory / f"jieba-{digest}.sqlite"
         self.marshal_path = self.directory / f"jieba-{digest}.marshal"
         self._source = source
+        self._ready: bool | None = None  # whether the cache files are there to read
+        self._rebuilt = False  # whether this process wrote them already
+        self._table: tuple[dict[str, int], int] | None = None  # when they cannot be read
 
-    def _build(self) -> None:
-        """Both cache files from jieba's dictionary (once, about a second)."""
+    def _write(self, freq: dict[str, int], total: int) -> None:
+        """Both cache files from the table (about a second)."""
         import marshal
-        import sqlite3
-        import tempfile
 
-        with open(self._source, "rb") as fh:
-            freq, total = self._jieba.Tokenizer.gen_pfdict(fh)
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".jieba-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            out.write(marshal.dumps((freq, total)))
-        os.replace(tmp, self.marshal_path)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".jieba-", suffix=".tmp")
-        os.close(fd)
-        con = sqlite3.connect(tmp)
-        try:
-            con.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER) WITHOUT ROWID")
-            con.execute("CREATE TABLE meta (total INTEGER, longest INTEGER)")
-            con.executemany("INSERT INTO freq VALUES (?, ?)", freq.items())
-            con.execute("INSERT INTO meta VALUES (?, ?)", (total, max(map(len, freq))))
-            con.commit()
-        finally:
-            con.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.sqlite_path)
+        data = marshal.dumps((freq, total))
+        _install(self.marshal_path, lambda tmp: tmp.write_bytes(data))
+        _install(self.sqlite_path, lambda tmp: _write_sqlite(tmp, freq, total))
 
-    def _ensure(self) -> None:
-        if not (_own_file(self.sqlite_path) and _own_file(self.marshal_path)):
+    def _rebuild(self) -> tuple[dict[str, int], int]:
+        """The table from jieba's dictionary, and the cache files written again from it
+        (once in a process: files that still do not read back are left, and the table
+        kept in memory)."""
+        import sqlite3
+
+        if self._table is not None:
+            return self._table
+        with open(self._source, "rb") as fh:
+            table = self._jieba.Tokenizer.gen_pfdict(fh)
+        self._ready = False
+        if not self._rebuilt:
+            self._rebuilt = True
             try:
-                self._build()
-            except OSError as exc:  # a read-only cache: build in memory each time
+                self._write(*table)
+                self._ready = True
+            except (OSError, sqlite3.Error) as exc:  # a read-only cache, a full disk
                 log.debug("jieba cache not written: %s", exc)
+        if not self._ready:
+            self._table = table
+        return table
+
+    def _ensure(self) -> bool:
+        """Whether the cache files are there to read (written now if they are not)."""
+        if self._ready is None:
+            self._ready = _own_file(self.sqlite_path) and _own_file(self.marshal_path)
+            if not self._ready:
+                self._rebuild()
+        return bool(self._ready)
 
     def full(self) -> tuple[dict[str, int], int]:
         """The whole table: (frequencies, total)."""
-        import marshal
-
-        self._ensure()
-        try:
-            freq, total = marshal.loads(self.marshal_path.read_bytes())
-            if isinstance(freq, dict) and isinstance(total, int):
-                return freq, total
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-        with open(self._source, "rb") as fh:
-            return self._jieba.Tokenizer.gen_pfdict(fh)
+        if self._table is None and self._ensure():
+            table = _read_marshal(self.marshal_path)
+            if table is not None:
+                return table
+            log.debug("jieba cache %s unreadable: written again", self.marshal_path)
+        return self._rebuild()
 
     def subset(self, text: str) -> tuple[dict[str, int], int]:
         """The entries of the table that are fragments of ``text``, and the total.
@@ -180,12 +271,25 @@ class Dictionary:
         """
         import sqlite3
 
-        self._ensure()
-        if not _own_file(self.sqlite_path):
+        if self._table is not None or not self._ensure():
             return self.full()
-        con = sqlite3.connect(f"file:{self.sqlite_path}?mode=ro", uri=True)
         try:
-            total, longest = con.execute("SELECT total, longest FROM meta").fetchone()
+            return self._query(text)
+        except (sqlite3.Error, CacheCorrupt) as exc:
+            log.debug("jieba cache %s unreadable (%s): written again", self.sqlite_path, exc)
+            return self._rebuild()
+
+    def _query(self, text: str) -> tuple[dict[str, int], int]:
+        import sqlite3
+
+        if not _own_file(self.sqlite_path):
+            raise CacheCorrupt("not a file of ours")
+        con = sqlite3.connect(_sqlite_uri(self.sqlite_path, "ro"), uri=True)
+        try:
+            rows = con.execute("SELECT total, longest FROM meta").fetchall()
+            if len(rows) != 1 or not all(type(v) is int and v > 0 for v in rows[0]):
+                raise CacheCorrupt("meta table of the wrong shape")
+            ((total, longest),) = rows
             found: dict[str, int] = {}
             active: list[tuple[int, int]] = []  # (start, end) of fragments still growing
             for block in _JIEBA_BLOCK.finditer(text):
@@ -197,17 +301,17 @@ class Dictionary:
                 batch = list(wanted)
                 for k in range(0, len(batch), 500):
                     part = batch[k:k + 500]
-                    hits.update(con.execute(
-                        f"SELECT word, freq FROM freq WHERE word IN ({','.join('?' * len(part))})",
-                        part))
+                    for word, freq in con.execute(
+                            f"SELECT word, freq FROM freq WHERE word IN ({','.join('?' * len(part))})",
+                            part):
+                        if type(freq) is not int or freq < 0:
+                            raise CacheCorrupt("a frequency of the wrong type")
+                        hits[word] = freq
                 found.update(hits)
                 length += 1
                 active = [(i, end) for i, end in active
                           if i + length <= end and text[i:i + length - 1] in hits]
             return found, total
-        except sqlite3.Error as exc:
-            log.debug("jieba cache unreadable (%s); loading the whole table", exc)
-            return self.full()
         finally:
             con.close()
 
@@ -262,14 +366,16 @@ class Segmenter:
         """The tokens of ``text``; joined, they give ``text`` back exactly."""
         return list(self._tokens(text, 0))
 
-    def _tokens(self, text: str, offset: int) -> Iterator[Token]:
+    def _tokens(self, text: str, offset: int, spans: list | None = None) -> Iterator[Token]:
+        """The tokens of ``text`` at ``offset``; ``spans``: its glossary spans, if known."""
         if not text:
             return
         shadow = fold_hanzi(text)
         tokenizer = self._prepare(shadow)
         cut = tokenizer.cut
         hmm = self.hmm
-        spans = self.matcher.find_matches(text) if self.matcher is not None else []
+        if spans is None:
+            spans = self.matcher.find_matches(text) if self.matcher is not None else []
         ids = self.matcher.entry_ids if self.matcher is not None else ()
         if spans:
             spans = _right_cuts(shadow, spans, tokenizer.FREQ)
@@ -289,43 +395,68 @@ class Segmenter:
     def iter_tokens(self, chunks: Iterable[str]) -> Iterator[Token]:
         """The tokens of text that comes in pieces (a big file), in bounded memory.
 
-        The text is cut where neither a glossary term nor a jieba word can
-        straddle the cut: after a newline, or else after a space or punctuation
-        outside any term. Offsets are global.
+        The text is cut into pieces of at most :data:`PIECE_CHARS` characters (and
+        room for a term), each cut where neither a glossary term nor a jieba word can
+        straddle it: after a character jieba puts in no word (a line break, a space,
+        a punctuation mark) outside any term. So the tokens are those of the whole
+        text, however long its lines. Only a run of :data:`PIECE_CHARS` characters
+        without such a place (no punctuation, no space) is cut where no term is, a
+        jieba word may be. Offsets are global.
         """
-        offset = 0
+        keep = self.matcher.max_len if self.matcher is not None else 0
+        window = PIECE_CHARS + keep
+        offset = 0  # of buffer[0] in the text
         buffer = ""
         for chunk in chunks:
-            buffer += chunk
-            while len(buffer) >= PIECE_CHARS:
-                cut = self._safe_cut(buffer)
-                if cut <= 0:
-                    break
-                yield from self._tokens(buffer[:cut], offset)
-                offset += cut
-                buffer = buffer[cut:]
+            buffer = buffer + chunk if buffer else chunk
+            at = 0
+            while len(buffer) - at >= window:
+                piece = buffer[at:at + window]
+                cut, spans = self._cut_of(piece, PIECE_CHARS)
+                yield from self._tokens(piece[:cut], offset + at, spans)
+                at += cut
+            if at:
+                buffer = buffer[at:]
+                offset += at
         yield from self._tokens(buffer, offset)
 
-    def _safe_cut(self, buffer: str) -> int:
-        """Where ``buffer`` may be cut (a position after which it continues
-        independently), or 0 if nowhere yet."""
-        newline = buffer.rfind("\n")
-        if newline >= 0:
-            return newline + 1
-        # One long line: cut after the last character jieba treats as a block
-        # boundary that no term covers, leaving room for terms to complete.
-        keep = self.matcher.max_len if self.matcher is not None else 1
-        limit = len(buffer) - keep
-        covered = []
-        if self.matcher is not None:
-            covered = [(s, e) for s, e, _ in self.matcher.find_matches(buffer)]
-        pos = limit
-        while pos > 0:
-            ch = buffer[pos - 1]
-            if not _JIEBA_BLOCK.match(ch) and not any(s < pos < e for s, e in covered):
+    def _cut_of(self, piece: str, limit: int) -> tuple[int, list]:
+        """Where to cut ``piece`` (at most at ``limit``, past which it must hold the
+        longest term), and the glossary spans before the cut."""
+        spans = self.matcher.find_matches(piece) if self.matcher is not None else []
+        ends = [end for _, end, _ in spans]
+        starts = [start for start, _, _ in spans]
+
+        def covered(pos: int) -> bool:  # a term goes on across ``pos``
+            i = bisect_right(starts, pos - 1) - 1
+            return i >= 0 and ends[i] > pos
+
+        cut = _last_break(piece, limit, covered)
+        if not cut:  # no punctuation, no space: anywhere outside a term
+            cut = limit
+            i = bisect_right(starts, cut - 1) - 1
+            if i >= 0 and ends[i] > cut:
+                cut = starts[i] or ends[i]
+        return cut, spans[:bisect_right(starts, cut - 1)]
+
+
+# Characters jieba puts in no word: it cuts its text into runs of the others first.
+_BREAK = re.compile(r"[^\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
+_BREAK_SEARCH = 4096
+
+
+def _last_break(text: str, limit: int, covered: Callable[[int], bool]) -> int:
+    """The last position up to ``limit`` just after a character jieba puts in no word,
+    where no term goes on (and not between \\r and \\n, one token for jieba), or 0."""
+    high = limit
+    while high > 0:
+        low = max(0, high - _BREAK_SEARCH)
+        for match in reversed(list(_BREAK.finditer(text, low, high))):
+            pos = match.end()
+            if not covered(pos) and not (text[pos - 1] == "\r" and text[pos:pos + 1] == "\n"):
                 return pos
-            pos -= 1
-        return 0
+        high = low
+    return 0
 
 
 def _right_cuts(text: str, spans: list, freq: dict[str, int]) -> list:

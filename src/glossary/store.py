@@ -86,34 +86,49 @@ def _suffixes() -> tuple[str, ...]:
 def term_files(path: Path) -> list[Path]:
     """The term files of a directory (recursively, sorted), or the file itself.
 
-    A directory that cannot be read, or a path that is neither a file nor a
-    directory (a FIFO, a device), is an error: terms must never vanish silently."""
+    A directory that cannot be read (listed and entered), or a path that is neither a
+    file nor a directory (a FIFO, a device), is an error: terms must never vanish
+    silently."""
+    import stat
+
     if not str(path):
         raise TermFileError("empty path given for term files")
-    if path.is_dir():
-        suffixes = _suffixes()
-        found: list[Path] = []
-
-        def refuse(error: OSError) -> None:
-            raise TermFileError(f"cannot read directory: {error.strerror or error}",
-                                error.filename or path)
-
-        for directory, subdirs, names in os.walk(path, onerror=refuse, followlinks=True):
-            subdirs.sort()
-            for name in names:
-                candidate = Path(directory) / name
-                if candidate.suffix.lower() in suffixes and candidate.is_file():
-                    found.append(candidate)
-            for sub in subdirs:
-                if not os.access(Path(directory) / sub, os.R_OK | os.X_OK):
-                    raise TermFileError("cannot read directory: permission denied",
-                                        Path(directory) / sub)
-        return sorted(found)
-    if path.is_file():
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise TermFileError("no such file or directory", path) from None
+    except OSError as exc:
+        raise TermFileError(f"cannot read: {exc.strerror or exc}", path) from None
+    if stat.S_ISDIR(mode):
+        return _directory_files(path)
+    if stat.S_ISREG(mode):
         return [path]
-    if path.exists():
-        raise TermFileError("not a regular file (term files are YAML files or directories)", path)
-    raise TermFileError("no such file or directory", path)
+    raise TermFileError("not a regular file (term files are YAML files or directories)", path)
+
+
+def _directory_files(path: Path) -> list[Path]:
+    """The term files under a directory, each directory on the way checked readable."""
+    suffixes = _suffixes()
+    found: list[Path] = []
+
+    def refuse(error: OSError) -> None:
+        raise TermFileError(f"cannot read directory: {error.strerror or error}",
+                            error.filename or path)
+
+    def check(directory: Path) -> None:
+        if not os.access(directory, os.R_OK | os.X_OK):
+            raise TermFileError("cannot read directory: permission denied", directory)
+
+    check(path)
+    for directory, subdirs, names in os.walk(path, onerror=refuse, followlinks=True):
+        subdirs.sort()
+        for name in names:
+            candidate = Path(directory) / name
+            if candidate.suffix.lower() in suffixes and candidate.is_file():
+                found.append(candidate)
+        for sub in subdirs:
+            check(Path(directory) / sub)
+    return sorted(found)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -210,6 +225,25 @@ def schema_validator(shipped: bool = False):
     return Draft202012Validator(_schema(shipped))
 
 
+@lru_cache(maxsize=1)
+def field_limits() -> dict[str, int]:
+    """The most characters the schema allows each field of an entry (``zh_regional``:
+    the text of a regional form)."""
+    defs = _schema(False)["$defs"]
+
+    def limit(node: dict[str, Any]) -> int | None:
+        if "maxLength" in node:
+            return node["maxLength"]
+        refs = [node["$ref"]] if "$ref" in node else [p["$ref"] for p in node.get("allOf", ())
+                                                        if "$ref" in p]
+        return next((n for ref in refs if (n := limit(defs[ref.rsplit("/", 1)[1]]))), None)
+
+    limits = {name: n for name, node in defs["entry"]["properties"].items()
+              if (n := limit(node)) is not None}
+    limits["zh_regional"] = limit(defs["regional"]["properties"]["text"]) or limits["zh"]
+    return limits
+
+
 def is_shipped(path: Path) -> bool:
     """Whether a term file is one of the shipped ones (held to the strict schema)."""
     root = builtin_terms_dir().resolve()
@@ -219,30 +253,88 @@ def is_shipped(path: Path) -> bool:
         return False
 
 
-def _describe(error: Any) -> str:
+# A value of a term file quoted in a message is cut after this many characters: a term
+# file may hold a 50 MB string, and an error is one line.
+QUOTE_CHARS = 60
+# Nor is a message read from a term file (a YAML parser's) longer than this.
+MESSAGE_CHARS = 200
+
+
+def quoted(value: Any) -> str:
+    """A term file's value (or key) as a message quotes it: a string cut after
+    :data:`QUOTE_CHARS` characters, a date as the file writes it ('2020-01-01', not
+    datetime.date(2020, 1, 1)), a list or a mapping by its size."""
+    import datetime
+
+    if isinstance(value, (dict, list)):
+        kind = "mapping" if isinstance(value, dict) else "list"
+        return f"a {kind} of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
+    if isinstance(value, str):
+        return repr(value if len(value) <= QUOTE_CHARS else value[:QUOTE_CHARS] + "…")
+    return _bounded(repr(value), QUOTE_CHARS)
+
+
+def _bounded(text: str, limit: int = MESSAGE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _written_keys(node: Any, mapping: dict) -> dict[Any, str]:
+    """The keys of a mapping as its YAML node writes them (``yes``, ``null``, ``2020-01-01``),
+    by key; empty where they cannot be paired (a merge key ``<<``)."""
+    import yaml
+
+    if not isinstance(node, yaml.MappingNode) or len(node.value) != len(mapping):
+        return {}
+    return {key: key_node.value for key, (key_node, _) in zip(mapping, node.value)
+            if isinstance(key_node, yaml.ScalarNode)}
+
+
+def _describe(error: Any, node: Any = None) -> str:
+    """One schema error as a message of one bounded line: values quoted by :func:`quoted`,
+    keys as the file writes them (``node``: the YAML node of the value in error)."""
+    import datetime
+
     field_name = next((p for p in reversed(error.absolute_path) if isinstance(p, str)), None)
+    instance = error.instance
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        entry_id = error.instance.get("id") if isinstance(error.instance, dict) else None
-        return f"entry {entry_id!r}: missing field {missing!r}" if entry_id else f"missing field {missing!r}"
+        entry_id = instance.get("id") if isinstance(instance, dict) else None
+        return f"entry {quoted(entry_id)}: missing field {missing!r}" if entry_id else f"missing field {missing!r}"
     if error.validator == "enum":
         allowed = ", ".join(map(str, error.validator_value))
-        return f"{field_name}: {error.instance!r} is not one of: {allowed}"
-    if error.validator == "additionalProperties":
-        return f"unknown field: {error.message.split('(')[-1].rstrip(')')}"
+        return f"{field_name}: {quoted(instance)} is not one of: {allowed}"
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = error.schema.get("properties", {})
+        written = _written_keys(node, instance)
+        extra = [quoted(written.get(key, key)) for key in instance if key not in known]
+        if len(extra) == 1:
+            return f"unknown field: {extra[0]} was unexpected"
+        shown = ", ".join(extra[:3]) + (", …" if len(extra) > 3 else "")
+        return f"unknown fields: {shown} were unexpected"
+    if error.validator == "maxLength" and isinstance(instance, str):
+        return (f"{field_name or 'value'}: {len(instance):,} characters, more than the "
+                f"{error.validator_value:,} allowed ({quoted(instance)})")
     if error.validator == "pattern" and field_name == "id":
-        return f"id: {error.instance!r} is not an ASCII slug (lower-case letters, digits, hyphens)"
-    if error.validator == "anyOf" and isinstance(error.instance, dict) and "zh" in error.instance:
-        entry_id = error.instance.get("id")
-        where = f"entry {entry_id!r}: " if isinstance(entry_id, str) else ""
+        return f"id: {quoted(instance)} is not an ASCII slug (lower-case letters, digits, hyphens)"
+    if error.validator == "anyOf" and isinstance(instance, dict) and "zh" in instance:
+        entry_id = instance.get("id")
+        where = f"entry {quoted(entry_id)}: " if isinstance(entry_id, str) else ""
         return f"{where}missing field 'fr' (or 'en': an entry needs a rendering)"
     if error.validator == "anyOf" and field_name == "domain":
         from glossary.taxonomy import DOMAIN_SLUGS
 
-        return f"domain: {error.instance!r} is not one of: {', '.join(DOMAIN_SLUGS)} (nor a slug)"
+        return f"domain: {quoted(instance)} is not one of: {', '.join(DOMAIN_SLUGS)} (nor a slug)"
     if error.validator == "type":
-        return f"{field_name or 'value'}: expected {error.validator_value}, got {error.instance!r}"
-    return f"{field_name}: {error.message}" if field_name else error.message
+        if isinstance(instance, datetime.date):
+            return (f"{field_name or 'value'}: expected {error.validator_value}, got the date "
+                    f"{instance.isoformat()} (quote it to make it a string)")
+        return f"{field_name or 'value'}: expected {error.validator_value}, got {quoted(instance)}"
+    message = error.message
+    if isinstance(instance, str) and len(instance) > QUOTE_CHARS:
+        message = message.replace(repr(instance), quoted(instance))
+    return _bounded(f"{field_name}: {message}" if field_name else message)
 
 
 def read_term_file(path: Path) -> tuple[Any, Any]:
@@ -271,27 +363,23 @@ def read_term_file(path: Path) -> tuple[Any, Any]:
         raise TermFileError("YAML aliases (*name) are not allowed in term files", path,
                             exc.mark.line + 1, exc.mark.column + 1) from None
     except _DuplicateKey as exc:
-        raise TermFileError(f"duplicate key {_cut(str(exc.key))!r}", path,
+        raise TermFileError(f"duplicate key {quoted(exc.key)}", path,
                             exc.mark.line + 1, exc.mark.column + 1) from None
     except RecursionError:
         raise TermFileError("invalid YAML: nested too deeply", path) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
-        raise TermFileError(f"invalid YAML: {problem}", path,
+        raise TermFileError(f"invalid YAML: {_bounded(problem)}", path,
                             mark.line + 1 if mark else None,
                             mark.column + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise TermFileError(f"invalid YAML: {exc}", path) from None
+        raise TermFileError(f"invalid YAML: {_bounded(str(exc))}", path) from None
     finally:
         loader.dispose()
     if node is None:
         raise TermFileError("empty term file", path)
     return node, data
-
-
-def _cut(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def schema_errors(path: Path, node: Any, data: Any, shipped: bool | None = None) -> list[TermFileError]:
@@ -307,7 +395,8 @@ def schema_errors(path: Path, node: Any, data: Any, shipped: bool | None = None)
     except fastjsonschema.JsonSchemaException:
         # Every error, with its location, the thorough way.
         for error in schema_validator(shipped).iter_errors(data):
-            found.append(_located(path, node, error.absolute_path, _describe(error)))
+            target = node_at(node, error.absolute_path) if node is not None else None
+            found.append(_located(path, node, error.absolute_path, _describe(error, target)))
         return sorted(found, key=lambda e: (e.line or 0, e.col or 0))
     from glossary.taxonomy import DOMAIN_SLUGS
 
@@ -316,7 +405,7 @@ def schema_errors(path: Path, node: Any, data: Any, shipped: bool | None = None)
         domain = entry.get("domain")
         if domain is not None and domain not in DOMAIN_SLUGS and domain not in declared:
             found.append(_located(path, node, ["entries", i, "domain"],
-                                  f"domain: {domain!r} is not one of: {', '.join(DOMAIN_SLUGS)} "
+                                  f"domain: {quoted(domain)} is not one of: {', '.join(DOMAIN_SLUGS)} "
                                   "(nor declared under domains: in this file)"))
     return found
 
