@@ -174,7 +174,10 @@ class PageWriter:
                        f'data-tip="{_attr(_tip(entry))}" tabindex="0"')
             body = _text(text)
             if self.ruby:
-                body = f"<ruby>{body}<rt>{_text(entry.pinyin)}</rt></ruby>"
+                from glossary.pinyin import term_pinyin
+
+                reading = term_pinyin(text, entry.zh, entry.pinyin)
+                body = f"<ruby>{body}<rt>{_text(reading)}</rt></ruby>"
             closing = f">{body}</mark>"
             gloss = gloss_of(entry, self.gloss)
             if gloss:

@@ -350,6 +350,19 @@ def hanzi_readings(text: str) -> list[str]:
     return readings
 
 
+def term_pinyin(text: str, zh: str, pinyin: str) -> str:
+    """The pinyin of a term as it stands in a text: the entry's reviewed ``pinyin`` when
+    the text is the entry's own Chinese in any script (虛擬電廠 for 虚拟电厂), else the
+    reading of the text itself — a regional word (人工智慧 of 人工智能 is réngōngzhìhuì,
+    not réngōng zhìnéng) or a variant says its own syllables, joined as one word."""
+    from glossary.normalize import fold_hanzi
+
+    if fold_hanzi(text) == fold_hanzi(zh):
+        return pinyin
+    readings = hanzi_readings(text)
+    return join_word(readings) if all(readings) else pinyin
+
+
 # --------------------------------------------------------------------------- writing pinyin
 
 def join_word(syllables: Sequence[str]) -> str:

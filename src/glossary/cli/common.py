@@ -263,7 +263,13 @@ def in_script(records, script: Optional[Script]):
         return records
 
     def converted(record):
-        record["zh"] = zh_in_script(record, script)
+        zh = zh_in_script(record, script)
+        if zh != record["zh"] and record.get("pinyin"):
+            # A regional word says its own syllables (人工智慧 réngōngzhìhuì).
+            from glossary.pinyin import term_pinyin
+
+            record["pinyin"] = term_pinyin(zh, record["zh"], record["pinyin"])
+        record["zh"] = zh
         return record
 
     if isinstance(records, list):

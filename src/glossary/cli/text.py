@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated, Iterable, Iterator, Optional
 
 import typer
@@ -74,6 +74,21 @@ def _stdin_or_refuse(what: str) -> None:
         raise UsageError(f"give {what}, or - to read standard input")
 
 
+def _path_kind(given: str) -> Optional[str]:
+    """``"dir"``, ``"other"`` (anything else that exists: a file, a pipe, a FIFO, a
+    device; or what cannot be looked at, which reading it will say), or None when
+    ``given`` names nothing (or cannot be a path at all: too long, a NUL in it)."""
+    import errno
+
+    try:
+        mode = os.stat(given).st_mode
+    except ValueError:
+        return None
+    except OSError as exc:
+        return None if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG) else "other"
+    return "dir" if stat.S_ISDIR(mode) else "other"
+
+
 def _text_input(given: Optional[str], encoding: Optional[str], command: str) -> Iterable[str]:
     """Pieces of the text to read: a file, stdin (``-`` or nothing), or the argument
     itself when it is not an existing path and does not look like a file name."""
@@ -85,11 +100,11 @@ def _text_input(given: Optional[str], encoding: Optional[str], command: str) -> 
         return _primed(iter_text_chunks("-", encoding))
     if not given:
         raise UsageError("empty text: give a text, a file, or - for standard input")
-    path = Path(given)
-    if path.is_file():
-        return _primed(_read_chunks(given, encoding))
-    if path.is_dir():
+    kind = _path_kind(given)
+    if kind == "dir":
         raise InputError("is a directory, not a text file", given)
+    if kind == "other":  # a file, a pipe (<(command)), a FIFO, a device: read it
+        return _primed(_read_chunks(given, encoding))
     looks_like_file = bool(_FILE_ENDING.search(given)) or (
         bool(_SEPARATOR.search(given)) and not _HAN.search(given))
     if looks_like_file and "\n" not in given:
@@ -158,11 +173,12 @@ def _use_colour() -> bool:
 def _pinyin_of(glossary):
     """A function token → pinyin: the entry's reviewed pinyin for a term, pypinyin for
     other Han words, None for anything else."""
-    from glossary.pinyin import hanzi_readings
+    from glossary.pinyin import hanzi_readings, term_pinyin
 
     def pinyin(token) -> Optional[str]:
         if token.entry_id is not None:
-            return glossary.get(token.entry_id).pinyin
+            entry = glossary.get(token.entry_id)
+            return term_pinyin(token.text, entry.zh, entry.pinyin)
         if not _HAN.search(token.text):
             return None
         return "".join(hanzi_readings(token.text))
@@ -172,26 +188,32 @@ def _pinyin_of(glossary):
 
 def _write_tokens_text(tokens: Iterator, sep: str, pinyin, stream) -> None:
     """Tokens separated by ``sep``, one output line per input line. Whitespace
-    tokens only separate words and are not printed; line breaks are kept."""
-    from glossary.highlight import visible
+    tokens only separate words and are not printed; line breaks are kept. Written as
+    they come: a line of any length costs no memory."""
+    from glossary.render import visible as show  # text for people: controls shown, as highlight
 
-    show = visible if stdout_is_terminal() else (lambda s: s)
-    line: list[str] = []
+    pending: list[str] = []  # what is ready to write
+    in_line = False  # a token of this line is written: the next one needs ``sep``
     for token in tokens:
         text = token.text
         if "\n" in text or "\r" in text:
-            stream.write(sep.join(line) + text)
-            line = []
-            continue
-        if text.isspace():
-            continue
-        if pinyin is not None:
-            reading = pinyin(token)
-            if reading:
-                text = f"{text}/{reading.replace(' ', '')}"
-        line.append(show(text))
-    if line:  # a last line without its line break still ends one, as text lines do
-        stream.write(sep.join(line) + "\n")
+            pending.append(text)
+            in_line = False
+        elif not text.isspace():
+            if pinyin is not None:
+                reading = pinyin(token)
+                if reading:
+                    text = f"{text}/{reading.replace(' ', '')}"
+            if in_line:
+                pending.append(sep)
+            pending.append(show(text))
+            in_line = True
+        if len(pending) > 4096:
+            stream.write("".join(pending))
+            pending.clear()
+    if in_line:  # a last line without its line break still ends one, as text lines do
+        pending.append("\n")
+    stream.write("".join(pending))
 
 
 @app.command()
@@ -393,7 +415,7 @@ def highlight(
         from glossary.html import write_page
         from glossary.textio import source_name
 
-        name = source_name(file or "-") if file in (None, "-") or Path(file).is_file() else "text"
+        name = source_name(file or "-") if file in (None, "-") or _path_kind(file) == "other" else "text"
         tally = write_page(blocks, matcher, glossary, stream, gloss=gloss_kind, ruby=ruby,
                            colour_by=colour_by.value, script=script, title=f"{name} — glossary terms",
                            note=f"{len(glossary)} glossary entries; hover or focus a term "
