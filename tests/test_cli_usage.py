@@ -131,6 +131,14 @@ def test_completion_of_an_unknown_shell_is_bad_usage(run):
       "COMP_CWORD": "2"}, ["--gloss"]),
     ({"_GLOSSARY_COMPLETE": "complete_fish", "_TYPER_COMPLETE_ARGS": "glossary comp",
       "_TYPER_COMPLETE_FISH_ACTION": "get-args"}, None),
+    ({"_GLOSSARY_COMPLETE": "complete_bash", "COMP_WORDS": "glossary export --format ", "COMP_CWORD": "3"},
+     ["tbx", "tbx3", "csv", "tsv", "xlsx", "omegat", "anki", "yaml", "html"]),
+    ({"_GLOSSARY_COMPLETE": "complete_bash", "COMP_WORDS": "glossary import -f t", "COMP_CWORD": "3"},
+     ["tbx", "tbx3", "tsv"]),
+    ({"_GLOSSARY_COMPLETE": "complete_bash", "COMP_WORDS": "glossary list --domain cl", "COMP_CWORD": "3"},
+     ["clean-energy"]),
+    ({"_GLOSSARY_COMPLETE": "complete_bash", "COMP_WORDS": "glossary export -f tsv -c l", "COMP_CWORD": "5"},
+     ["livelihood"]),
 ])
 def test_shells_get_completions_from_the_installed_command(env, expected):
     import os
@@ -144,3 +152,37 @@ def test_shells_get_completions_from_the_installed_command(env, expected):
         assert done.stdout.startswith("completion\t")
     else:
         assert done.stdout.split() == expected
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    ("glossary list --domain clean", "clean-energy\t清洁能源领域 Énergies propres"),
+    ("glossary export --format xl", "xlsx\tan Excel workbook, one concept a row"),
+])
+def test_fish_shows_what_a_completed_value_means(args, line):
+    import os
+    import subprocess
+    import sys
+
+    env = {"_GLOSSARY_COMPLETE": "complete_fish", "_TYPER_COMPLETE_ARGS": args,
+           "_TYPER_COMPLETE_FISH_ACTION": "get-args"}
+    done = subprocess.run([sys.executable, "-m", "glossary"], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [line]
+
+
+def test_a_lookup_loads_no_completion_code_of_other_commands():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = ("import json, sys; sys.argv = ['glossary', 'lookup', '低空经济', '-f', 'tsv']\n"
+              "from glossary.cli import main\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\n"
+              "print(json.dumps(sorted(m for m in sys.modules if m.startswith('glossary.'))), file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=os.environ.copy(), timeout=60)
+    assert "低空经济" in done.stdout, done.stderr
+    loaded = json.loads(done.stderr.splitlines()[-1])
+    assert not {"glossary.cli.entries", "glossary.cli.interchange", "glossary.formats"} & set(loaded)

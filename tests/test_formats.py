@@ -370,3 +370,16 @@ def test_export_in_the_readers_script_where_a_format_has_one_chinese_column(run)
     assert run("export", "-f", "tsv", "-d", "artificial-intelligence", "--script", "hant").stdout.count("人工智能") >= 1
     refused = run("export", "-f", "tbx", "--script", "tw")
     assert refused.exit_code == 2 and "takes no --script" in refused.stderr
+
+
+@pytest.mark.parametrize("library", ["lxml", "defusedxml"])
+def test_the_xml_library_declared_and_documented_is_the_one_the_code_imports(library):
+    import re
+
+    root = Path(__file__).parents[1]
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (root / "src" / "glossary").rglob("*.py"))
+    imported = re.search(rf"^\s*(from|import) {library}\b", source, re.MULTILINE) is not None
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    dependencies = re.search(r"^dependencies = \[(.*?)^\]", pyproject, re.MULTILINE | re.DOTALL).group(1)
+    assert (f'"{library}' in dependencies) == imported
+    assert (library in (root / "docs" / "interchange.md").read_text(encoding="utf-8")) == imported

@@ -209,9 +209,38 @@ SHEET_BOMB = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTI
               b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
               b'<row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>')
 
+# A translate-toolkit TBX names its DTD (never read): an undeclared entity is then no
+# syntax error for the parser, which leaves an entity node in the tree.
+TT_DOCTYPE = ('<!DOCTYPE martif PUBLIC "ISO 12200:1999A//DTD MARTIF core (DXFcdV04)//EN" '
+              '"TBXcdv04.dtd">')
+
+
+def _tbx(fr: str, doctype: str = TT_DOCTYPE, title: str = "client", between: str = "",
+         declaration: str = '<?xml version="1.0" encoding="UTF-8"?>') -> str:
+    return (f"{declaration}\n{doctype}\n"
+            f'<martif type="TBX" xml:lang="zh"><martifHeader><fileDesc><titleStmt><title>{title}</title>'
+            "</titleStmt></fileDesc></martifHeader><text><body>\n"
+            f'<termEntry id="c1"><langSet xml:lang="zh"><tig><term>潮汐电站</term></tig></langSet>\n'
+            f'<langSet xml:lang="fr"><tig><term>{fr}</term></tig></langSet></termEntry>{between}\n'
+            f'<termEntry id="c2"><langSet xml:lang="zh"><tig><term>智慧港口</term></tig></langSet>\n'
+            f'<langSet xml:lang="fr"><tig><term>port intelligent</term></tig></langSet></termEntry>\n'
+            "</body></text></martif>\n")
+
+
+# Entities declared where the prolog check used to miss them: after a "]" quoted in an
+# attribute default, in UTF-16 without a byte order mark.
+BRACKET_FIRST = _tbx("&foo;", doctype='<!DOCTYPE martif [<!ATTLIST martif x CDATA "]"><!ENTITY foo "bar">]>')
+UTF16_XXE = _tbx("&xxe;", doctype='<!DOCTYPE martif [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+                 declaration='<?xml version="1.0" encoding="UTF-16"?>')
+
 HOSTILE = {
     "billion-laughs.tbx": lambda: BILLION_LAUGHS.encode(),
     "xxe.tbx": lambda: XXE.encode(),
+    "undeclared-entity.tbx": lambda: _tbx("centrale&foo;marémotrice").encode(),
+    "undeclared-entity-in-header.tbx": lambda: _tbx("x", title="a&foo;").encode(),
+    "undeclared-entity-between-concepts.tbx": lambda: _tbx("x", between="&foo;").encode(),
+    "entities-after-a-bracket.tbx": lambda: BRACKET_FIRST.encode(),
+    "entities-utf16be-without-bom.tbx": lambda: UTF16_XXE.encode("utf-16-be"),
     "broken.tbx": lambda: b"<martif><text><body><termEntry>",
     "not-tbx.tbx": lambda: b"<html><body>hello</body></html>",
     "empty.tbx": lambda: b"",
@@ -241,13 +270,73 @@ def test_hostile_input_gives_one_line_exit_2_and_writes_nothing(run, tmp_path, n
         assert "root:" not in result.stderr
 
 
-@pytest.mark.parametrize("name", ["billion-laughs.tbx", "xxe.tbx", "zip-bomb.xlsx"])
+@pytest.mark.parametrize("name", ["billion-laughs.tbx", "xxe.tbx", "zip-bomb.xlsx", "undeclared-entity.tbx",
+                                  "entities-after-a-bracket.tbx", "entities-utf16be-without-bom.tbx"])
 def test_hostile_term_base_given_to_terms_is_refused_in_one_line(run, tmp_path, name):
     path = tmp_path / name
     path.write_bytes(HOSTILE[name]())
     result = run("lookup", "drone", "-t", str(path))
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1 and "refused" in result.stderr
+
+
+@pytest.mark.parametrize("command", [("import",), ("lookup", "drone", "-t")])
+def test_an_entity_that_is_no_named_character_is_refused_at_its_line(run, tmp_path, command):
+    path = tmp_path / "client.tbx"
+    path.write_text(_tbx("centrale&foo;marémotrice"), encoding="utf-8")
+    result = run(*command, str(path))
+    assert result.exit_code == 2
+    assert result.stderr == (f"glossary: {path}:5: refused: the entity reference &foo; (entities are not "
+                             "read; only standard named characters such as &nbsp; are)\n")
+
+
+def test_entities_the_prolog_check_misses_are_refused_by_the_parser(tmp_path, monkeypatch):
+    from glossary.errors import InputError
+    from glossary.formats import read_rows, tbx
+
+    monkeypatch.setattr(tbx, "check_prolog", lambda head, shown: None)
+    path = tmp_path / "client.tbx"
+    path.write_text(_tbx("&nbsp;", doctype='<!DOCTYPE martif [<!ENTITY nbsp "evil">]>'), encoding="utf-8")
+    with pytest.raises(InputError, match="declares XML entities"):
+        list(read_rows(path))
+
+
+@pytest.mark.parametrize("root", ["martif", "tbx"])
+def test_named_character_references_are_read_as_their_characters(tmp_path, root):
+    from glossary.formats import read_rows
+
+    text = _tbx("centrale&nbsp;mar&eacute;motrice&rsquo;s &amp; co", title="&copy; client")
+    if root == "tbx":  # TBX 2019, the same reader
+        text = (text.replace("martif", "tbx").replace("termEntry", "conceptEntry")
+                .replace("langSet", "langSec").replace("tig>", "termSec>")
+                .replace('type="TBX"', 'type="TBX-Basic" style="dca" xmlns="urn:iso:std:iso:30042:ed-2"'))
+    path = tmp_path / "client.tbx"
+    path.write_text(text, encoding="utf-8")
+    rows = list(read_rows(path))
+    assert [r.fields["fr"] for r in rows] == [["centrale\u00a0marémotrice’s & co"], ["port intelligent"]]
+
+
+def test_a_tbx_with_nbsp_in_a_term_imports_and_serves_lookup(run, tmp_path):
+    path = tmp_path / "client.tbx"
+    path.write_text(_tbx("centrale&nbsp;marémotrice"), encoding="utf-8")
+    result, entries = imported(run, tmp_path, path)
+    assert result.exit_code == 0, result.stderr
+    assert [(e["zh"], e["fr"]) for e in entries] == [
+        ("潮汐电站", "centrale\u00a0marémotrice"), ("智慧港口", "port intelligent")]
+    found = run("lookup", "marémotrice", "-f", "tsv", "-t", str(path))
+    assert found.exit_code == 0, found.stderr
+    assert found.stdout.splitlines()[1].split("\t")[:3] == ["潮汐电站", "cháoxī diànzhàn", "centrale\u00a0marémotrice"]
+
+
+def test_comments_and_processing_instructions_inside_elements_are_skipped(tmp_path):
+    from glossary.formats import read_rows
+
+    text = (_tbx("centrale <!-- checked -->maré<?editor mark?>motrice", between="<!-- c2 --><?pi?>")
+            .replace("<tig>", "<tig><!-- tig --><?pi tig?>").replace("<langSet ", "<!-- lang --><langSet "))
+    path = tmp_path / "client.tbx"
+    path.write_text(text, encoding="utf-8")
+    assert [(r.fields["zh"], r.fields["fr"]) for r in read_rows(path)] == [
+        (["潮汐电站"], ["centrale marémotrice"]), (["智慧港口"], ["port intelligent"])]
 
 
 # --------------------------------------------------------------------------- --terms client.tbx

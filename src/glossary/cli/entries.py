@@ -138,11 +138,27 @@ def _print_domains(glossary, fmt: Format | None) -> None:
         write_records(rows, fmt, out(), ("kind", "slug", "category", "zh", "fr", "entries"))
 
 
+def _complete_domain(incomplete: str) -> list[tuple[str, str]]:
+    """The domains that begin with what was typed, for the shell (the taxonomy is read on Tab only)."""
+    from glossary.taxonomy import DOMAINS, GENERAL
+
+    named = ((GENERAL, "general vocabulary"), *((d.slug, f"{d.zh} {d.fr}") for d in DOMAINS))
+    return [(slug, label) for slug, label in named if slug.startswith(incomplete)]
+
+
+def _complete_category(incomplete: str) -> list[tuple[str, str]]:
+    """The categories that begin with what was typed, for the shell."""
+    from glossary.taxonomy import CATEGORIES, GENERAL
+
+    named = ((GENERAL, "general vocabulary"), *((c.slug, f"{c.zh} {c.fr}") for c in CATEGORIES))
+    return [(slug, label) for slug, label in named if slug.startswith(incomplete)]
+
+
 # The filters of ``list``, shared by every command that selects entries (``export``).
 DomainFilter = Annotated[Optional[list[str]], typer.Option(
-    "--domain", "-d", help="Only this domain (repeatable).")]
+    "--domain", "-d", help="Only this domain (repeatable).", autocompletion=_complete_domain)]
 CategoryFilter = Annotated[Optional[list[str]], typer.Option(
-    "--category", "-c", help="Only this category (repeatable).")]
+    "--category", "-c", help="Only this category (repeatable).", autocompletion=_complete_category)]
 StatusFilter = Annotated[Optional[Status], typer.Option(
     "--status", help="Only entries with a variant of this status.", case_sensitive=False)]
 ProvenanceFilter = Annotated[Optional[str], typer.Option(

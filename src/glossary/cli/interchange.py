@@ -26,6 +26,20 @@ EXPORT_FORMATS = ("tbx", "tbx3", "csv", "tsv", "xlsx", "omegat", "anki", "yaml",
 ALL_SCRIPTS = ("tbx", "tbx3", "yaml")
 IMPORT_FORMATS = ("auto", "tbx", "tbx3", "csv", "tsv", "xlsx", "omegat", "yaml")
 
+
+def _format_completion(names: tuple[str, ...]):
+    """The completion of a --format value for the shell: the formats among ``names`` that
+    begin with what was typed, each with its description (the registry is read on Tab only)."""
+
+    def complete(incomplete: str) -> list[tuple[str, str]]:
+        from glossary.formats import FORMATS
+
+        return [(name, FORMATS[name].description if name in FORMATS else "by the file's suffix")
+                for name in names if name.startswith(incomplete)]
+
+    return complete
+
+
 LangOption = Annotated[str, typer.Option(
     "--lang", "-l", metavar="fr|en", help="The language after Chinese in bilingual formats (tbx order, omegat, "
                          "anki), and of a bare 'Target' column on import: fr or en.")]
@@ -82,7 +96,8 @@ def _umask() -> int:
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
-                                     help=f"One of: {', '.join(EXPORT_FORMATS)}.")],
+                                     help=f"One of: {', '.join(EXPORT_FORMATS)}.",
+                                     autocompletion=_format_completion(EXPORT_FORMATS))],
     output: OutputOption = None,
     lang: LangOption = "fr",
     zh_tags: Annotated[str, typer.Option(
@@ -136,7 +151,8 @@ def import_(
     output: OutputOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT",
                                      help=f"One of: {', '.join(IMPORT_FORMATS)} [default: auto, "
-                                          "by the file's suffix].")] = "auto",
+                                          "by the file's suffix].",
+                                     autocompletion=_format_completion(IMPORT_FORMATS))] = "auto",
     columns: Annotated[Optional[list[str]], typer.Option(
         "--map", metavar="COLUMN=FIELD",
         help="Read COLUMN as our FIELD (zh, fr, en, pinyin, note, domain …; - leaves it out). "

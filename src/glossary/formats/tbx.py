@@ -27,11 +27,15 @@ types ``x-…``; in TBX-Basic into ``note`` s that begin ``pinyin:``,
 Reading parses the file as untrusted XML: a document type that declares entities
 (where entity bombs and external entities live) is refused before parsing, and
 lxml parses the rest with entity expansion, DTD loading and the network off, a
-concept at a time (memory stays bounded).
+concept at a time (memory stays bounded). A reference to an entity nobody declared
+that is a standard named character (``&nbsp;``, ``&eacute;``: the HTML table) is
+read as that character, as the DTD a file names but we never read would have it;
+any other entity reference is refused.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from dataclasses import dataclass
@@ -250,14 +254,31 @@ def _text_of(elem: Any) -> str:
     return text
 
 
+# The start of a file, by its byte order mark or, without one, by the zero bytes around
+# its first "<" (as an XML parser tells the encoding); longest marks first.
+_MARKS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+          (codecs.BOM_UTF16_BE, "utf-16-be"), (b"\x00\x00\x00<", "utf-32-be"),
+          (b"<\x00\x00\x00", "utf-32-le"), (b"\x00<", "utf-16-be"), (b"<\x00", "utf-16-le"))
+# What the internal subset of a document type holds that may contain a "]" or an
+# "<!ENTITY" that is not one: quoted literals, comments, processing instructions.
+_SUBSET_TOKEN = re.compile(r""""[^"]*"|'[^']*'|<!--.*?-->|<\?.*?\?>|\]|<!ENTITY""", re.DOTALL)
+ENTITIES_REFUSED = ("refused: the file declares XML entities (an entity bomb, or an external entity "
+                    "to read another file); TBX needs none")
+
+
+def _head_text(head: bytes) -> str:
+    for mark, encoding in _MARKS:
+        if head.startswith(mark):
+            return head.decode(encoding, errors="replace")
+    return head.decode("utf-8", errors="replace")
+
+
 def check_prolog(head: bytes, shown: str) -> None:
     """Refuse a document type that declares entities (an entity bomb, or an external
     entity that would read another file): TBX needs none. A document type that only
     names an external DTD (translate-toolkit writes one) is fine: it is never read."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = head.decode("utf-16", errors="replace")
-    else:
-        text = head.decode("utf-8", errors="replace")
+    text = _head_text(head)
     at = text.find("<!DOCTYPE")
     if at < 0:
         return
@@ -265,12 +286,64 @@ def check_prolog(head: bytes, shown: str) -> None:
     close = text.find(">", at)
     if subset < 0 or (close >= 0 and close < subset):
         return  # no internal subset
-    end = text.find("]", subset)
-    if end < 0:
-        raise InputError("refused: a document type declaration too long to check", shown)
-    if "<!ENTITY" in text[subset:end]:
-        raise InputError("refused: the file declares XML entities (an entity bomb, or an external "
-                         "entity to read another file); TBX needs none", shown)
+    for token in _SUBSET_TOKEN.finditer(text, subset + 1):
+        if token.group() == "]":
+            return  # the end of the internal subset
+        if token.group() == "<!ENTITY":
+            raise InputError(ENTITIES_REFUSED, shown)
+    raise InputError("refused: a document type declaration too long to check", shown)
+
+
+def _check_declared_entities(tree: Any, shown: str) -> None:
+    """What the parser found declared, whatever the encoding hid from :func:`check_prolog`:
+    entities refused before any text or attribute is read."""
+    dtd = tree.docinfo.internalDTD
+    if dtd is not None and next(iter(dtd.entities()), None) is not None:
+        raise InputError(ENTITIES_REFUSED, shown)
+
+
+def _character(name: str) -> str | None:
+    """The character a standard named character reference stands for (``nbsp`` → U+00A0)."""
+    from html.entities import html5
+
+    return html5.get(name + ";")
+
+
+def _resolve_references(top: Any, shown: str) -> None:
+    """Make the subtree of ``top`` elements and text only: an entity reference nobody
+    declared that is a standard named character becomes that character, comments and
+    processing instructions go (their tail stays); any other node is refused."""
+    from lxml import etree
+
+    for node in list(top.iter()):
+        if node is top or isinstance(node.tag, str):
+            continue
+        if isinstance(node, etree._Entity):
+            text = _character(node.name)
+            if text is None:
+                raise InputError(f"refused: the entity reference &{node.name}; (entities are not read; "
+                                 "only standard named characters such as &nbsp; are)", shown,
+                                 node.sourceline)
+        elif isinstance(node, (etree._Comment, etree._ProcessingInstruction)):
+            text = ""
+        else:
+            raise InputError(f"unexpected XML content ({type(node).__name__})", shown, node.sourceline)
+        text += node.tail or ""
+        parent, previous = node.getparent(), node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(node)
+
+
+def _syntax_error(exc: Any) -> tuple[str, int | None]:
+    """The message and line of a parse error: the first fatal one (iterparse raises a
+    later "no element found" at line 0 once the parse has stopped)."""
+    for entry in exc.error_log:
+        if entry.level_name == "FATAL":
+            return entry.message.strip(), entry.line
+    return (exc.msg or str(exc)).strip(), exc.lineno
 
 
 def read(path: Path, options: ReadOptions, name: str = "tbx") -> Iterator[Row | Skip | str]:
@@ -294,30 +367,39 @@ def read(path: Path, options: ReadOptions, name: str = "tbx") -> Iterator[Row | 
     try:
         for _, elem in events:
             if not root_checked:
+                _check_declared_entities(elem.getroottree(), shown)
                 root = _local(elem.getroottree().getroot().tag)
                 if root not in ("martif", "tbx"):
                     raise InputError(f"not a TBX file (its root element is <{root}>, not <martif> or <tbx>)",
                                      shown)
                 root_checked = True
+            _resolve_references(elem, shown)
             if _local(elem.tag) == "sourceDesc":
                 ours = ours or MARKER in _text_of(elem)
                 continue
             yield _concept(elem, elem.sourceline or 0, ours, left_out)
             elem.clear()
             parent = elem.getparent()
-            while parent is not None and elem.getprevious() is not None:
-                del parent[0]
+            if parent is not None:
+                _resolve_references(parent, shown)  # what lies between concepts is checked too
+                while elem.getprevious() is not None:
+                    del parent[0]
+        if root_checked:
+            _resolve_references(events.root, shown)  # the header, what is left
     except etree.XMLSyntaxError as exc:
-        message = exc.msg or str(exc)
+        message, line = _syntax_error(exc)
         if "Entity" in message or "entity" in message:
-            raise InputError(f"refused: {message} (entities are not read)", shown, exc.lineno) from None
-        raise InputError(f"not well-formed XML: {message}", shown, exc.lineno) from None
+            raise InputError(f"refused: {message} (entities are not read)", shown, line) from None
+        raise InputError(f"not well-formed XML: {message}", shown, line) from None
     if not root_checked:
         try:
-            root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True,
-                                                          load_dtd=False)).getroot()
+            tree = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                          load_dtd=False))
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"not well-formed XML: {exc.msg or exc}", shown, exc.lineno) from None
+            message, line = _syntax_error(exc)
+            raise InputError(f"not well-formed XML: {message}", shown, line) from None
+        _check_declared_entities(tree, shown)
+        root = tree.getroot()
         if _local(root.tag) not in ("martif", "tbx"):
             raise InputError(f"not a TBX file (its root element is <{_local(root.tag)}>, not <martif> "
                              "or <tbx>)", shown)
