@@ -249,3 +249,50 @@ def test_extract_cli_gives_the_segmented_pinyin(run, without_compounds):
     rows = {r["zh"]: r for r in csv.DictReader(io.StringIO(result.stdout), delimiter="\t")}
     assert rows["智能网联汽车"]["pinyin"] == "zhìnéng wǎnglián qìchē"
     assert rows["智能网联汽车应用场景"]["pinyin"] == "zhìnéng wǎnglián qìchē yìngyòng chǎngjǐng"
+
+
+# A word jieba does not know (需求侧) in traditional characters, and a verb with its object
+# across a phrase (为|企业|提供|更多场景): neither a piece of the one nor the clause is a term.
+MIXED = "開始參與需求側響應，更多應用場景成為常態。各地要為企业提供更多应用场景，推动规模化商业化应用。\n"
+
+
+@pytest.mark.parametrize("text", [
+    MIXED, MIXED * 3, MIXED * 2 + "需求侧响应。\n",
+    MIXED.replace("參與需求", "參與電力需求") * 3, MIXED.replace("需求側響應", "需求側響應能力") * 2,
+], ids=["once", "three-times", "both-scripts", "longer-compound", "with-a-head"])
+def test_no_piece_of_a_word_jieba_does_not_know(without_compounds, text):
+    from glossary.extract import extract
+    from glossary.store import load_glossary
+
+    found = [c.zh for c in extract(text, load_glossary([without_compounds], builtin=False),
+                                   limit=None)]
+    for fragment in ("側響應", "侧响应", "需求側", "側響", "響應"):
+        assert fragment not in found, found
+    assert any("需求側響應" in zh for zh in found), found
+
+
+@pytest.mark.parametrize("text", [
+    MIXED * 3, MIXED * 2 + "需求侧响应。\n", MIXED.replace("參與需求", "參與電力需求") * 3,
+    MIXED.replace("需求側響應", "需求側響應能力") * 2,
+], ids=["three-times", "both-scripts", "longer-compound", "with-a-head"])
+def test_a_verb_with_its_subject_ranks_below_the_compounds(without_compounds, text):
+    from glossary.extract import extract
+    from glossary.store import load_glossary
+
+    found = [c.zh for c in extract(text, load_glossary([without_compounds], builtin=False),
+                                   limit=None)]
+    compounds = [zh for zh in found if "需求側響應" in zh or zh == "规模化商业化应用"]
+    assert "规模化商业化应用" in compounds and len(compounds) == 2, found
+    assert "企业提供" not in found or found.index("企业提供") > max(map(found.index, compounds))
+
+
+@pytest.mark.parametrize(("text", "term"), [
+    ("培育元宇宙产业，建设元宇宙体验中心。", "元宇宙"),  # 建设 | 元 宇宙: a verb, then its object
+    ("推广乡村建设经验。加强乡村建设和乡村治理。", "乡村建设"),  # 建设 and its object, then a noun
+])
+def test_a_lone_character_or_a_verb_at_an_edge_can_still_make_a_term(text, term):
+    from glossary.extract import extract
+    from glossary.store import load_glossary
+
+    from_empty = [c.zh for c in extract(text * 2, load_glossary([], builtin=False), limit=None)]
+    assert term in from_empty, from_empty

@@ -121,11 +121,71 @@ def test_lookup_table_wraps_between_words_never_inside(width, queries):
 
 def test_narrow_terminal_drops_score_and_domain_before_squeezing():
     records = _lookup_records(["centrale virtuelle", "économie des basses altitudes"])
-    assert _header(_table(records, LOOKUP_COLUMNS, 120)) == list(LOOKUP_COLUMNS)
+    assert _header(_table(records, LOOKUP_COLUMNS, 140)) == list(LOOKUP_COLUMNS)
+    at_120 = _header(_table(records, LOOKUP_COLUMNS, 120))
+    assert at_120 == ["zh", "pinyin", "fr", "en", "domain", "matched"]
     at_80 = _header(_table(records, LOOKUP_COLUMNS, 80))
-    assert "score" not in at_80 and {"zh", "pinyin", "fr", "en"} <= set(at_80)
+    assert at_80 == ["zh", "pinyin", "fr", "en"]
     at_60 = _header(_table(records, LOOKUP_COLUMNS, 60))
     assert "domain" not in at_60 and "score" not in at_60 and {"zh", "fr"} <= set(at_60)
+
+
+KEY_COLUMNS = ("zh", "fr", "pinyin", "en")  # what a translator reads, first first
+
+
+def _fits(records, columns, width, whole) -> bool:
+    """Whether a table of ``columns`` fits in ``width`` with the ``whole`` columns on one
+    line and the others at their longest word."""
+    from rich.cells import cell_len
+
+    def need(column):
+        texts = [column, *(cell(r.get(column)) for r in records)]
+        if column in whole:
+            return max(cell_len(t) for t in texts)
+        return max(cell_len(w) for t in texts for w in t.split())
+
+    return 1 + sum(3 + need(c) for c in columns) <= width
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 140])
+@pytest.mark.parametrize("args", [
+    ("lookup", "économie des basses altitudes"), ("lookup", "centrale virtuelle"),
+    ("lookup", "低空"), ("list", "-d", "unmanned-systems"),
+], ids=["lookup-fr", "lookup-vpp", "lookup-zh", "list"])
+def test_key_columns_are_whole_before_any_other_column_is_shown(run, glossary, args, width):
+    from rich.cells import cell_len
+
+    if args[0] == "lookup":
+        records = _lookup_records(args[1:])
+        columns = LOOKUP_COLUMNS
+    else:
+        records = [e.to_dict() for e in glossary if e.domain == "unmanned-systems"]
+        columns = LIST_COLUMNS
+    result = run(*args, "-f", "table", env={"COLUMNS": str(width)})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    shown = _header(result.stdout)
+    keys = [c for c in KEY_COLUMNS if c in shown]
+    assert {"zh", "fr"} <= set(shown) and set(shown) <= set(columns)
+    assert _unbroken(result.stdout, records, shown) == []
+    assert max(cell_len(line) for line in lines) <= width
+
+    def on_one_line(column):
+        return all(any(cell(r.get(column)) in line for line in lines) for r in records)
+
+    if _fits(records, keys, width, whole=("zh", "fr")):
+        assert on_one_line("fr"), result.stdout
+    if _fits(records, keys, width, whole=keys):
+        assert all(on_one_line(c) for c in keys), result.stdout
+    if not all(on_one_line(c) for c in keys):  # a key column wraps: every other is gone
+        assert set(shown) <= set(KEY_COLUMNS), shown
+
+
+def test_french_is_whole_at_100_columns_while_domain_and_score_give_way(run):
+    result = run("lookup", "économie des basses altitudes", "-f", "table",
+                 env={"COLUMNS": "100"})
+    assert "économie des basses altitudes" in result.stdout
+    assert {"score", "domain"}.isdisjoint(_header(result.stdout))
 
 
 @pytest.mark.parametrize("width", [60, 80, 110, 120])

@@ -9,16 +9,20 @@ How candidates are found and scored:
    and adverbs of policy prose: 的, 和, 加快, 推动, 支持, 积极 …) split the text into
    runs; every sequence of 1 to 4 tokens inside a run is a candidate.
 3. A candidate is dropped if it is a known term, a piece of a known term or a single
-   character, or if it is seen twice or more but always inside one longer candidate
-   (脑机 in 脑机接口). Of two nested candidates seen once, only the better scored is kept
-   (车网互动试点 is 车网互动 in one context).
+   character, if it cuts a lone character from the word beside it wherever it occurs
+   (侧响应 of 需求 侧 响应: jieba gives a word it does not know as pieces), or if it is
+   seen twice or more but always inside one longer candidate (脑机 in 脑机接口). Of
+   two nested candidates seen once, only the better scored is kept (车网互动试点 is
+   车网互动 in one context).
 4. Score = occurrences × specificity × shape. *Specificity* is a TF-IDF-like weight:
    the inverse document frequency of each word in jieba's dictionary (a general
    background corpus), averaged with the words' lengths as weights, so compounds of
    everyday words score low.
    *Shape* rewards the compounds of policy language (智慧X, 数字X, 无人X, X领域,
    X一体化, X平台 …, see :data:`PREFIXES` and :data:`HEADS`), prefers two or three
-   words, and halves candidates that merely extend a known term.
+   words, and halves candidates that merely extend a known term. A candidate that
+   ends in a verb followed by its object wherever it occurs (企业提供 in 为企业提供更多
+   场景) is a clause, not a term, and weighs :data:`VERB_PIECE` as much.
 
 This module is pure: no printing, no Typer, no Rich; jieba (through
 :mod:`glossary.segment`), pypinyin and OpenCC are imported inside the functions that
@@ -61,6 +65,12 @@ PREFIXES = ("智慧", "智能", "数字", "数智", "数字化", "无人", "低�
 HEADS = ("领域", "一体化", "体系", "场景", "经济", "平台", "中心", "园区", "系统", "网络", "技术",
          "模式", "工程", "基地", "枢纽", "设施", "装备", "设备", "产业", "集群", "示范区", "试验区",
          "治理", "监测", "联运", "机器人", "互联网", "大模型", "服务", "应用", "管理", "终端", "生态")
+
+# A candidate that ends, wherever it occurs, in a verb of NOT_FIRST followed by its
+# object (企业提供 in 为企业提供更多场景) is a clause, not a term: its score is multiplied by
+# this. A verb is read as a noun when one of these words follows it (乡村建设和乡村治理).
+VERB_PIECE = 0.3
+CLAUSE_ENDS = frozenset("和 与 及 以及 或 或者 等 等等 并 并且 而 中".split())
 
 MAX_WORDS = 4
 MAX_CHARS = 12
@@ -300,6 +310,8 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
     read_as: dict[str, tuple[str, ...]] = {}  # the words of its pinyin
     contains: dict[str, str] = {}
     whole: dict[str, bool] = {}  # seen at least once not glued to a lone character
+    cut: dict[str, bool] = {}  # wherever seen, cuts a lone character from its word
+    verbal: dict[str, bool] = {}  # ends, wherever seen, in a verb followed by its object
     for run in runs(tokens):
         for i in range(len(run)):
             for n in range(1, MAX_WORDS + 1):
@@ -324,6 +336,9 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
                     if not (n > 1 and _single_char_ok(group)):
                         continue
                 occurrences[zh].append(group[0].start)
+                cut[zh] = cut.get(zh, True) and _cuts_a_lone_character(run, i, n)
+                verbal[zh] = verbal.get(zh, True) and _takes_an_object(group[-1], after.get(
+                    group[-1].start))
                 if not (_lone_character(run, i - 1) or _lone_character(run, i + n)):
                     whole[zh] = True
                 if zh not in cut_as:
@@ -345,7 +360,7 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
                                for longer in repeated)}
     scored: list[tuple[float, str]] = []
     for zh, count in counts.items():
-        if count < min_count or zh in pieces_of_longer:
+        if count < min_count or zh in pieces_of_longer or cut[zh]:
             continue
         words = cut_as[zh]
         han_words = [w for w in words if _HAN.search(w)]
@@ -359,6 +374,8 @@ def extract(text: str, glossary: Any, limit: int | None = 50, min_count: int = 1
             score *= 0.5
         if not whole.get(zh):
             score *= 0.5  # always next to a lone character: probably cut from a longer word
+        if verbal[zh]:
+            score *= VERB_PIECE  # 企业提供 (更多场景): a clause, not a term
         scored.append((score, zh))
     scored.sort(key=lambda item: (-item[0], -counts[item[1]], min(occurrences[item[1]])))
 
@@ -429,6 +446,27 @@ def _cuts_a_word(neighbour: str | None, edge: Token, at_end: bool) -> bool:
         return False
     joined = edge.simplified + neighbour if at_end else neighbour + edge.simplified
     return joined in BOUNDARY_WORDS
+
+
+def _takes_an_object(last: Token, neighbour: str | None) -> bool:
+    """Whether a candidate ending in ``last`` ends in a verb used as a verb: one of
+    :data:`NOT_FIRST` followed by more of its clause (its object: 提供|更多场景, 参与|电力
+    市场), not by a punctuation mark or a conjunction, after which it may be a noun
+    (乡村建设。, 商业化应用，)."""
+    if last.known or last.simplified not in NOT_FIRST or neighbour is None:
+        return False
+    return bool(_HAN.match(neighbour)) and neighbour not in CLAUSE_ENDS
+
+
+def _cuts_a_lone_character(run: Sequence[Token], i: int, n: int) -> bool:
+    """Whether the candidate ``run[i:i + n]`` has a lone character at an edge with a word
+    of the run beside it outside: the character is a piece of a word jieba did not know
+    (需求 侧 响应: 侧响应 cuts 侧 from 需求侧). A verb before it is not such a word (建设 元
+    宇宙: a verb and its object)."""
+    if i > 0 and _lone_character(run, i) and not (
+            run[i - 1].simplified in NOT_FIRST and not run[i - 1].known):
+        return True
+    return i + n < len(run) and _lone_character(run, i + n - 1)
 
 
 def _lone_character(run: Sequence[Token], i: int) -> bool:

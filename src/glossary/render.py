@@ -231,14 +231,23 @@ COLUMN_STYLES = {"zh": "bold", "zh_hant": "bold", "pinyin": "cyan", "fr": "green
                  "domain": "magenta", "id": "dim", "score": "blue"}
 # Identifiers and numbers are never broken across lines; prose columns wrap at spaces.
 NO_WRAP = {"id", "domain", "score", "entries", "slug", "count", "line", "rank"}
-# What a narrow terminal gives up first, least useful first, rather than cut a word:
-# scores and classifications, then identifiers, and only then English and pinyin. The
-# Chinese, the French and the text of an example are never dropped: they wrap.
+# The columns a translator reads a table for, first first: the Chinese, the French, then
+# the pinyin and the English. Where the terminal allows, each is shown whole before the
+# next is; a key column wraps only when it cannot be whole even with every other column
+# of DROP_ORDER gone.
+KEY_COLUMNS = ("zh", "fr", "pinyin", "en")
+# What a terminal gives up first, least useful first, rather than wrap a key column or
+# cut a word: scores and classifications, then identifiers; and only when even the
+# longest words do not fit, English and pinyin. The Chinese, the French and the text
+# of an example are never dropped: they wrap.
 DROP_ORDER = ("score", "domain", "matched", "category", "contains", "count", "line", "id",
               "en", "pinyin")
 # Columns of running text (an example sentence): Chinese there may break between any
 # two characters, as Chinese text does; only Latin words are kept whole.
 RUNNING_TEXT = {"example", "message", "note", "source"}
+# Running text keeps this many cells (or its whole width, if less) before the key
+# columns are widened: squeezed further, a sentence is a few characters a line.
+RUNNING_TEXT_MIN = 20
 _HAN_CHAR = re.compile(r"([\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef])")
 # A table's frame: a rule before each column and after the last, one space of padding
 # each side of every cell.
@@ -255,11 +264,17 @@ class Layout:
 
 
 def fit_columns(cells: dict[str, list[str]], labels: dict[str, str], width: int) -> Layout:
-    """Choose columns and widths so that no word and no Chinese term is broken.
+    """Choose columns and widths so that no word and no Chinese term is broken, and the
+    key columns (:data:`KEY_COLUMNS`) are whole wherever the terminal allows.
 
-    A column needs at least its longest word (its longest value, if it never wraps);
-    columns of ``DROP_ORDER`` are dropped while those needs exceed ``width``, then the
-    room left is shared out in proportion to what each column would take unwrapped.
+    A column needs at least its longest word (its longest value, if it never wraps)
+    and wants its longest value. Columns of ``DROP_ORDER`` are dropped while the needs
+    exceed ``width``; then the other columns of ``DROP_ORDER`` (not the key columns)
+    while the key columns cannot have what they want beside what the others need
+    (running text: :data:`RUNNING_TEXT_MIN`). The room left over the needs goes to
+    running text up to that minimum, then to the key columns, one after the other, up
+    to what they want, and what remains to the others in proportion to what they would
+    take more.
     """
     from rich.cells import cell_len
 
@@ -277,14 +292,25 @@ def fit_columns(cells: dict[str, list[str]], labels: dict[str, str], width: int)
     shown = list(cells)
     needs = {c: max(need(c), 1) for c in shown}
     wants = {c: max(whole(c), needs[c]) for c in shown}
+    keys = set(KEY_COLUMNS)
+    floors = {c: max(needs[c], min(wants[c], RUNNING_TEXT_MIN)) if c in RUNNING_TEXT
+              else needs[c] for c in shown}
 
     def room() -> int:
         return width - _FRAME - _FRAME_PER_COLUMN * len(shown)
+
+    def keys_whole() -> int:  # the width the key columns whole and the others squeezed take
+        return sum(wants[c] if c in keys else floors[c] for c in shown)
 
     for column in DROP_ORDER:
         if sum(needs[c] for c in shown) <= room():
             break
         if column in shown and len(shown) > 1:
+            shown.remove(column)
+    for column in DROP_ORDER if keys.intersection(shown) else ():
+        if keys_whole() <= room():
+            break
+        if column in shown and column not in keys:
             shown.remove(column)
     if sum(wants[c] for c in shown) <= room():
         return Layout(tuple(shown), None)
@@ -296,11 +322,34 @@ def fit_columns(cells: dict[str, list[str]], labels: dict[str, str], width: int)
             cap += 1
         widths = [min(needs[c], cap) for c in shown]
         return Layout(tuple(shown), tuple(widths))
+    given = dict(needs)
     extra = room() - sum(needs[c] for c in shown)
-    slack = {c: wants[c] - needs[c] for c in shown}
-    total = sum(slack.values()) or 1
-    widths = [needs[c] + extra * slack[c] // total for c in shown]
-    return Layout(tuple(shown), tuple(widths))
+    extra -= _share([c for c in shown if c in RUNNING_TEXT], given, floors, extra)
+    for column in KEY_COLUMNS:
+        if column in shown:
+            extra -= _share([column], given, wants, extra)
+    _share([c for c in shown if c not in keys], given, wants, extra)
+    return Layout(tuple(shown), tuple(given[c] for c in shown))
+
+
+def _share(columns: Sequence[str], given: dict[str, int], wants: dict[str, int],
+           extra: int) -> int:
+    """Widen ``columns`` from ``given`` towards ``wants`` by at most ``extra`` cells in
+    all, in proportion to what each lacks; the cells used."""
+    lacking = {c: wants[c] - given[c] for c in columns if wants[c] > given[c]}
+    total = sum(lacking.values())
+    if not total or extra <= 0:
+        return 0
+    if total <= extra:
+        for c, more in lacking.items():
+            given[c] += more
+        return total
+    used = 0
+    for c, more in lacking.items():
+        share = extra * more // total
+        given[c] += share
+        used += share
+    return used
 
 
 def print_table(console: Any, records: Iterable[dict[str, Any]], columns: Sequence[str],
