@@ -45,7 +45,7 @@ from glossary.errors import CacheCorrupt, GlossaryError, TermFileError
 
 log = logging.getLogger(__name__)
 
-STORE_VERSION = 10
+STORE_VERSION = 11
 # Entry records are stored compressed, this many to a chunk (JSON compresses well
 # across records of one file; reading one entry costs one small chunk).
 CHUNK_ENTRIES = 64
