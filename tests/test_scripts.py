@@ -478,3 +478,20 @@ def test_extract_of_traditional_text_reads_and_scores_as_simplified(run, tmp_pat
 
     stub = yaml.safe_load(run("extract", str(tmp_path / "t.txt"), "--yaml").stdout)["entries"][0]
     assert (stub["zh"], stub["zh_hant"], stub["pinyin"]) == ("无人机巡检", "無人機巡檢", "wúrénjī xúnjiǎn")
+
+
+@pytest.mark.parametrize("text", ["显著，著名，著作。", "空气乾燥，乾坤未定。", "宫商角徵羽", "菸草和後果",
+                                  "显著，顯著"])
+def test_simplified_text_is_cut_as_jieba_cuts_it(run, text):
+    """Characters the fold changes that are simplified characters too (著 乾 徵 菸 後) stay
+    as they are in simplified text: it is cut where jieba alone cuts it."""
+    import jieba
+
+    from glossary.normalize import to_simplified
+
+    result = run("segment", text, "-f", "tsv")
+    tokens = [line.split("\t")[0] for line in result.stdout.splitlines()[1:]]
+    expected = jieba.Tokenizer().lcut(to_simplified(text))
+    assert len(tokens) == len(expected) and "".join(tokens) == text
+    assert [len(t) for t in tokens] == [len(w) for w in expected]
+    assert "显著" in tokens or "显" not in text

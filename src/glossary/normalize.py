@@ -149,24 +149,32 @@ def to_simplified(text: str) -> str:
     character set) comes back as it is: the 著 of 显著 and the 乾 of 乾坤 are simplified
     characters too, which ``tw2s`` would turn into 着 and 干."""
     folded = fold_hanzi(text)
-    if folded == text or not _traditional_marks().search(text):
+    marks = _traditional_marks()
+    if folded == text or not marks.search(text):
         return text
     if not _PHRASE_CONVERTERS:
         import opencc
 
         _PHRASE_CONVERTERS.extend(opencc.OpenCC(name) for name in ("tw2s", "hk2s"))
-    converted = text
-    for converter in _PHRASE_CONVERTERS:
-        converted = converter.convert(converted)
-    if len(converted) == len(text):
-        return converted
+
+    def convert(piece: str) -> str:
+        for converter in _PHRASE_CONVERTERS:
+            piece = converter.convert(piece)
+        return piece
+
+    whole = convert(text)
+    aligned = len(whole) == len(text)
+    # Run by run (a run of Han characters between punctuation): a run without a
+    # traditional mark is simplified text and stays as it is, even beside a traditional
+    # one (显著，顯著: tw2s would make the first 显着).
     out, at = [], 0
     for run in HAN_RUN.finditer(text):
         out.append(text[at:run.start()])
         piece = run.group()
-        for converter in _PHRASE_CONVERTERS:
-            piece = converter.convert(piece)
-        out.append(piece if len(piece) == len(run.group()) else folded[run.start():run.end()])
+        if marks.search(piece):
+            new = whole[run.start():run.end()] if aligned else convert(piece)
+            piece = new if len(new) == len(piece) else folded[run.start():run.end()]
+        out.append(piece)
         at = run.end()
     out.append(text[at:])
     return "".join(out)

@@ -14,9 +14,11 @@ each token carries its character offsets into the input.
 jieba's dictionary is simplified Chinese, and it cuts traditional text worse than
 the same text in simplified characters (參 與 and 響 應 where 参与 and 响应 are
 whole). So jieba always cuts the *simplified shadow* of the text
-(:func:`glossary.normalize.fold_hanzi`, the same length), and its words are given
-back in the text's own characters: a traditional or mixed text is cut where its
-simplified version is.
+(:func:`glossary.normalize.to_simplified`: OpenCC's phrase-level conversion, the same
+length), and its words are given back in the text's own characters: a traditional or
+mixed text is cut where its simplified version is. Simplified text is its own shadow:
+the 著 of 显著 and the 乾 of 乾燥 are simplified characters too, which a character
+fold would turn into 着 and 干 and jieba would then cut apart.
 
 jieba's global state is left alone: we use a private ``jieba.Tokenizer``
 whose word-frequency table we load ourselves, so jieba never logs its
@@ -48,7 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from glossary.errors import CacheCorrupt
-from glossary.normalize import fold_hanzi
+from glossary.normalize import to_simplified
 
 if TYPE_CHECKING:
     from glossary.matcher import TermMatcher
@@ -351,7 +353,7 @@ class Segmenter:
         simplified characters: the dictionary's), and the corpus total: a general
         background to weigh the words of ``text`` against. The dict is not changed by
         later calls (they may replace it, not modify it)."""
-        tokenizer = self._prepare(fold_hanzi(text))
+        tokenizer = self._prepare(to_simplified(text))
         return tokenizer.FREQ, tokenizer.total
 
     def words(self, text: str) -> list[str]:
@@ -359,7 +361,7 @@ class Segmenter:
         where jieba cuts the simplified shadow of ``text``."""
         if not text:
             return []
-        shadow = fold_hanzi(text)
+        shadow = to_simplified(text)
         return _given_back(text, self._prepare(shadow).cut(shadow, HMM=self.hmm))
 
     def segment(self, text: str) -> list[Token]:
@@ -370,7 +372,7 @@ class Segmenter:
         """The tokens of ``text`` at ``offset``; ``spans``: its glossary spans, if known."""
         if not text:
             return
-        shadow = fold_hanzi(text)
+        shadow = to_simplified(text)
         tokenizer = self._prepare(shadow)
         cut = tokenizer.cut
         hmm = self.hmm
