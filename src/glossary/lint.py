@@ -145,7 +145,11 @@ def pinyin_mismatch(zh: str, pinyin: str, cut: WordCutter | None = None) -> Piny
         syllables = "syllable" if len(written) == 1 else "syllables"
         message = (f"pinyin {pinyin!r} has {len(written)} {syllables}, the characters {zh} "
                    f"have {len(wanted)}")
-    suggestion = _regrouped(pinyin, expected) if len(written) == len(wanted) else None
+    # As the entry groups its words, unless it wrote a syllable at a time (wú rén jī):
+    # then as the word-joined rule wants, along the words of the Chinese.
+    one_by_one = len(written) > 1 and len(pinyin.split()) == len(written)
+    suggestion = _regrouped(pinyin, expected) \
+        if len(written) == len(wanted) and not (one_by_one and cut is not None) else None
     if suggestion is None:
         words = cut(zh) if cut is not None else [zh]
         suggestion = word_joined(words, readings)
@@ -397,6 +401,24 @@ def _foreign_entries(path: Path, known: dict[str, str] | None) -> tuple[list[tup
     return list(zip(imported.entries, imported.lines)), problems
 
 
+def _sound_entry(path: Path, raw: dict, data: dict) -> dict | None:
+    """``raw`` as loading would make it, if it passes the schema on its own (in a file
+    whose other entries do not), else None."""
+    from glossary.store import is_shipped, schema_errors
+
+    declared = data.get("domains") if isinstance(data.get("domains"), list) else []
+    alone = {"entries": [raw], **({"domains": declared} if declared else {})}
+    if schema_errors(path, None, alone):
+        alone = {"entries": [raw]}
+        if schema_errors(path, None, alone):
+            return None
+    if is_shipped(path):
+        return raw
+    from glossary.formats.complete import fill_entries
+
+    return fill_entries([raw], path.name, alone.get("domains") or [])[0]
+
+
 def lint_files(paths: Iterable[Path], deep: bool = True, positions: Positions | None = None,
                cut: WordCutter | None = None,
                known: dict[str, str] | None = None) -> tuple[list[Entry], list[Problem]]:
@@ -444,9 +466,14 @@ def lint_files(paths: Iterable[Path], deep: bool = True, positions: Positions | 
             where = (str(path), entry_node.start_mark.line + 1)
             fields = _field_positions(entry_node)
             if errors:
-                if isinstance(raw, dict):
-                    problems.extend(check_fields(Fields.of_raw(raw, *where, fields), cut))
-                continue
+                if not isinstance(raw, dict):
+                    continue
+                problems.extend(check_fields(Fields.of_raw(raw, *where, fields), cut))
+                raw = _sound_entry(path, raw, data)
+                if raw is None:
+                    continue
+                # An entry that passes the schema on its own joins the checks across
+                # entries (duplicates, see_also): one broken entry hides nothing else.
             origin = Origin(where[0], where[1], False)
             if raw["id"] in seen:
                 problems.append(Problem(origin.path, origin.line, None, raw["id"], "duplicate-id",
