@@ -42,6 +42,19 @@ def test_semicolon_csv_with_utf8_bom_imports(run, tmp_path):
     assert [(e["zh"], e["fr"], e["note"]) for e in entries] == [("潮汐电站", "centrale marémotrice", "« note »")]
 
 
+def test_a_chinese_column_in_traditional_characters_gives_simplified_zh(run, tmp_path):
+    path = tmp_path / "taipei.tsv"
+    path.write_text("Chinese\tFrench\n響應式設計\tconception réactive\n虛擬電廠\tcentrale virtuelle\n",
+                    encoding="utf-8")
+    result, entries = imported(run, tmp_path, path)
+    assert result.exit_code == 0, result.stderr
+    assert [(e["zh"], e["zh_hant"], e["pinyin"]) for e in entries] == [
+        ("响应式设计", "響應式設計", "xiǎngyìng shì shèjì"),
+        ("虚拟电厂", "虛擬電廠", "xūnǐ diànchǎng")]
+    assert "zh" in entries[0]["generated"]
+    assert entries[1]["id"] == "virtual-power-plant"  # the shipped entry, overridden as ever
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
 def test_chinese_encodings_are_detected(run, tmp_path, encoding):
     path = tmp_path / "client.csv"

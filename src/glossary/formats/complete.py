@@ -222,6 +222,16 @@ def _entry_of(row: Row, domains: Domains, filler: Filler) -> tuple[dict[str, Any
         generated.append("zh")
     if not zh_items:
         return None, "no Chinese term"
+    if not hant:
+        # A "Chinese" column in traditional characters (a Taiwan or Hong Kong client's):
+        # the entry's zh is simplified, the form given its zh_hant.
+        from glossary.normalize import to_simplified
+
+        simplified = to_simplified(zh_items[0])
+        if simplified != zh_items[0]:
+            hant = zh_items[0]
+            zh_items = [simplified, *zh_items[1:]]
+            generated.append("zh")
     fr_items = split_cell(f.get("fr"))
     if not fr_items and not split_cell(f.get("en")):
         return None, "no French or English rendering"
