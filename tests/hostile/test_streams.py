@@ -153,16 +153,35 @@ def test_endless_binary_input_is_refused_after_a_first_look(files, env, args):
 def test_an_interrupt_ends_quietly_with_status_130(env, args):
     """Interrupted while waiting for its input (a pipe nobody writes to), the command
     leaves with the shell's status for SIGINT and nothing on stderr."""
+    run(args, env, input=b"")  # the caches built: the command then goes straight to its input
     proc = subprocess.Popen(GLOSSARY + args, env=env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        time.sleep(1.5)  # well into the command: Python has started, the input is awaited
+        waiting_for_input(proc.pid)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=HANG_GUARD)
     finally:
         proc.kill()
     assert proc.returncode == 130
     assert err == b""
+
+
+def waiting_for_input(pid: int) -> None:
+    """Returns once the process has slept for half a second on end (blocked reading the
+    pipe nobody writes to), or after the hang guard."""
+    stat = Path(f"/proc/{pid}/stat")
+    asleep_since = None
+    deadline = time.monotonic() + HANG_GUARD
+    while time.monotonic() < deadline:
+        state = stat.read_text().rsplit(")", 1)[1].split()[0] if stat.exists() else "S"
+        now = time.monotonic()
+        if state != "S":
+            asleep_since = None
+        elif asleep_since is None:
+            asleep_since = now
+        elif now - asleep_since >= 0.5:
+            return
+        time.sleep(0.02)
 
 
 def test_a_reader_that_goes_away_ends_quietly(env):
