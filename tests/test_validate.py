@@ -156,3 +156,13 @@ def test_files_checked_is_counted_in_the_plural_only_when_plural(run, tmp_path, 
                                        encoding="utf-8")
     two = run("validate", str(tmp_path))
     assert "2 files checked" in two.stderr
+
+
+def test_a_regional_form_problem_points_at_that_form(run, tmp_path):
+    write(tmp_path, entry(zh="测试术语", pinyin="cèshì shùyǔ", domain="general", category="general")
+          + "    zh_hant: 測試術語\n    zh_regional:\n      - {text: 測驗術語, region: tw}\n"
+            "      - {text: 測試術語, region: hk}\n      - {text: 測驗術語, region: tw}\n")
+    found = [(p["line"], p["message"]) for p in problems(run("validate", str(tmp_path), "-f", "jsonl"))
+             if p["check"] == "zh_regional"]
+    assert found == [(13, "zh_regional '測試術語' (hk) is the zh_hant"),
+                     (14, "zh_regional '測驗術語' (tw) is given twice")]

@@ -227,7 +227,8 @@ class Fields:
     def problem(self, key: str | None, check: str, message: str,
                 suggestion: str | None = None) -> Problem:
         """A problem located at the line of ``key`` (the entry's line if not known)."""
-        line, col = self.positions.get(key, (self.line, None)) if key else (self.line, None)
+        where = self.positions.get(key) or self.positions.get(key.split("[")[0]) if key else None
+        line, col = where or (self.line, None)
         return Problem(self.path, line, col, self.id, check, message, suggestion)
 
 
@@ -270,20 +271,21 @@ def _regional_check(item: Fields, cut: WordCutter | None) -> list[Problem]:
     problems = []
     own = {fold_hanzi(f) for f in (item.zh, item.zh_hant) if f}
     seen: set[tuple[str, str]] = set()
-    for text, region in item.zh_regional:
+    for i, (text, region) in enumerate(item.zh_regional):
         folded = fold_hanzi(text)
+        at = f"zh_regional[{i}]"  # the line of that form
         if text in (item.zh_hant, item.zh):
             name = "zh_hant" if text == item.zh_hant else "zh"
-            problems.append(item.problem("zh_regional", "zh_regional",
+            problems.append(item.problem(at, "zh_regional",
                                          f"zh_regional {text!r} ({region}) is the {name}",
                                          "leave it out"))
         elif folded in own:
             problems.append(item.problem(
-                "zh_regional", "zh_regional",
+                at, "zh_regional",
                 f"zh_regional {text!r} ({region}) differs from zh / zh_hant only in characters, "
                 "which matching folds anyway: a regional form is for other words", "leave it out"))
         elif (folded, region) in seen:
-            problems.append(item.problem("zh_regional", "zh_regional",
+            problems.append(item.problem(at, "zh_regional",
                                          f"zh_regional {text!r} ({region}) is given twice"))
         seen.add((folded, region))
     return problems
@@ -366,13 +368,13 @@ def _regional_elsewhere(entry: Entry, item: Fields,
     from glossary.normalize import fold_hanzi
 
     problems = []
-    for regional in entry.zh_regional:
+    for i, regional in enumerate(entry.zh_regional):
         for other, name in forms.get(fold_hanzi(regional.text), ()):
             if other is entry or other.id in entry.see_also or entry.id in other.see_also:
                 continue
             marked = "that entry" if name in ("zh", "zh_hant") else "the later of the two entries"
             problems.append(item.problem(
-                "zh_regional", "zh_regional",
+                f"zh_regional[{i}]", "zh_regional",
                 f"zh_regional {regional.text!r} ({regional.region.value}) is also the {name} of "
                 f"{other.id!r}: in text it is marked as {marked}", f"see_also: [{other.id}]"))
     return problems
@@ -383,8 +385,13 @@ def _field_positions(entry_node) -> dict[str, tuple[int, int]]:
 
     if not isinstance(entry_node, yaml.MappingNode):
         return {}
-    return {key.value: (value.start_mark.line + 1, value.start_mark.column + 1)
-            for key, value in entry_node.value}
+    positions = {key.value: (value.start_mark.line + 1, value.start_mark.column + 1)
+                 for key, value in entry_node.value}
+    for key, value in entry_node.value:  # the items of a list: zh_regional[0] …
+        if isinstance(value, yaml.SequenceNode):
+            positions.update({f"{key.value}[{i}]": (item.start_mark.line + 1, item.start_mark.column + 1)
+                              for i, item in enumerate(value.value)})
+    return positions
 
 
 def _foreign_entries(path: Path, known: dict[str, str] | None) -> tuple[list[tuple[dict, int]], list[Problem]]:
