@@ -154,8 +154,11 @@ def test_an_interrupt_ends_quietly_with_status_130(env, args):
     """Interrupted while waiting for its input (a pipe nobody writes to), the command
     leaves with the shell's status for SIGINT and nothing on stderr."""
     run(args, env, input=b"")  # the caches built: the command then goes straight to its input
+    # As from a terminal: a shell that runs the tests in the background (CI) would have
+    # its children ignore SIGINT, and Python then leaves it ignored.
     proc = subprocess.Popen(GLOSSARY + args, env=env, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         waiting_for_input(proc.pid)
         proc.send_signal(signal.SIGINT)
