@@ -7,10 +7,8 @@ with :func:`glossary.formats.read_terms`, written again, read again.
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest

@@ -637,7 +637,6 @@ def _line_comment(entry: Any, key: str, comment: str) -> None:
 
 # What YAML reads as a line break, and what its reader refuses even inside a comment
 # (C0 and C1 controls and DEL are left to render.visible).
-_YAML_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _YAML_UNREADABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 
 
@@ -645,9 +644,9 @@ def comment_line(text: str) -> str:
     """``text`` as the body of one YAML comment line: line breaks of every kind (CR, LF,
     NEL, U+2028, U+2029) made spaces, control characters made visible (ESC → ␛),
     what a YAML reader refuses made U+FFFD."""
-    from glossary.render import visible
+    from glossary.render import LINE_BREAKS, visible
 
-    return _YAML_UNREADABLE.sub("\ufffd", visible(_YAML_BREAKS.sub(" ", text)))
+    return _YAML_UNREADABLE.sub("\ufffd", visible(LINE_BREAKS.sub(" ", text)))
 
 
 def dump_yaml(document: Any) -> str:

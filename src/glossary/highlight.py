@@ -26,7 +26,7 @@ from enum import Enum
 from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator
 
-from glossary.render import json_safe, visible
+from glossary.render import LINE_BREAKS, json_safe, visible
 
 if TYPE_CHECKING:
     from glossary.matcher import TermInfo, TermMatcher, TermTable
@@ -250,8 +250,6 @@ _MD_INDENT = {" ": "&#32;", "\t": "&#9;"}
 # CommonMark ends a line at LF, CR and CR LF: a CR is made an LF, so that the line
 # after it is escaped as a line start.
 _LINE_ENDS = re.compile(r"\r\n?")
-# What a one-line value (a gloss, a table cell) must not hold.
-_ANY_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def md_escape(text: str, at_line_start: bool = True) -> str:
@@ -268,7 +266,7 @@ def md_escape(text: str, at_line_start: bool = True) -> str:
 def md_inline(text: str) -> str:
     """A value of one line (a gloss, a cell of a table) as Markdown that shows it as it
     is, in the middle of a line: its line breaks, if any, made spaces."""
-    return md_escape(_ANY_BREAK.sub(" ", text), at_line_start=False)
+    return md_escape(LINE_BREAKS.sub(" ", text), at_line_start=False)
 
 
 def _line_start(m: re.Match) -> str:

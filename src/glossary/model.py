@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Iterator

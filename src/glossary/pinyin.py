@@ -13,7 +13,6 @@ Syllables are spelt in ASCII, ``v`` standing for ü (``lv``, ``nve``); tones are
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass

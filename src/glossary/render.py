@@ -43,7 +43,8 @@ _VISIBLE.update({code: f"\\u{code:04x}" for code in BIDI_CONTROLS})
 _ONE_LINE = dict(_VISIBLE)
 _ONE_LINE.update({code: f"\\u{code:04x}" for code in (0x2028, 0x2029)})
 _ONE_LINE.update({9: "\\t", 10: "\\n", 13: "\\r"})
-MESSAGE_QUOTE_MAX = 200  # characters of a user's value quoted in a message, at most
+# Every line break a reader may act on: CR LF, CR, LF, NEL and the Unicode separators.
+LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 
 
 def visible(text: str) -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 __all__ = ["COMMANDS", "app", "main"]
 
 EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
-_WRITE_ERRORS = {28, 122, 27, 5}  # ENOSPC, EDQUOT, EFBIG, EIO
 
 
 def main() -> None:
@@ -36,8 +35,11 @@ def main() -> None:
     except BrokenPipeError:
         _leave(0)  # the reader went away (| head): not an error
     except OSError as exc:
+        import errno
+
+        full = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
         where = f"{exc.filename}: " if exc.filename else ""
-        what = "cannot write the output: " if not where and exc.errno in _WRITE_ERRORS else ""
+        what = "cannot write the output: " if not where and exc.errno in full else ""
         _say(f"{where}{what}{exc.strerror or exc}")
         _leave(EXIT_ERROR)
 
@@ -103,7 +105,6 @@ def _leave(status: int) -> None:
     """Exit with ``status``, the output's unwritten buffer sent to /dev/null: the
     interpreter's last flush must not fail again and print a traceback."""
     import os
-    import sys
 
     try:
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)

@@ -164,7 +164,8 @@ def _inline_text(given: Optional[str], encoding: Optional[str]) -> tuple[str, st
     if _PATH_LIKE.search(given) and " " not in given and "\n" not in given:
         raise InputError("no such file", given)
     if encoding:
-        raise UsageError("--encoding applies to a file or stdin, not to a text argument")
+        raise UsageError("--encoding and --target-encoding apply to a file or stdin, not to a "
+                         "text argument")
     return given, "TEXT"
 
 
